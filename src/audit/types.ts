@@ -1,0 +1,45 @@
+import type { Decision, StatementRef } from "../policy/eval/types.js";
+import type { ProbeStatus } from "../probe/types.js";
+
+/** How bad a finding is; `--fail-on` picks the threshold. */
+export type Severity = "error" | "warning" | "info";
+
+/** Where a finding points: a file and a JSON path within it. */
+export interface FindingLocation {
+  /** The policy file (offline) or a description such as `bucket policy of B` (live) */
+  source: string;
+  /** e.g. `Statement[2].Condition` */
+  path?: string;
+  statementIndex?: number;
+  sid?: string;
+}
+
+/** One problem found by one check. */
+export interface Finding {
+  /** Stable id, e.g. S3-LIST-ON-OBJECT-ARN */
+  id: string;
+  severity: Severity;
+  message: string;
+  location?: FindingLocation;
+}
+
+/** One operation Nimble needs and whether the customer's side allows it. */
+export interface OperationVerdict {
+  /** e.g. s3:ListBucket or storage.objects.create */
+  action: string;
+  /** The ARN or GCS resource name evaluated */
+  resource: string;
+  decision: Decision;
+  dependsOn: string[];
+  statements: StatementRef[];
+}
+
+/** The audit of one bucket. */
+export interface BucketAudit {
+  bucket: string;
+  provider: "s3" | "gcs";
+  operations: OperationVerdict[];
+  findings: Finding[];
+  /** The chip Nimble's Test Connection should show, or `unknown` when it depends */
+  predictedChips: { read?: ProbeStatus | "unknown"; write?: ProbeStatus | "unknown" };
+}

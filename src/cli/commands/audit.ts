@@ -1,0 +1,4 @@
+import type { Command } from "../main.js";
+
+/** The `audit` commands. */
+export const commands: Command[] = [];

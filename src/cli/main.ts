@@ -1,0 +1,89 @@
+import yargs from "yargs";
+import type { Argv } from "yargs";
+import { isUsageError, NimbleError } from "../errors.js";
+import type { CliIo } from "./io.js";
+import { EXIT } from "./io.js";
+
+/** A subcommand: its yargs definition and a handler that returns an exit code. */
+export interface Command {
+  command: string;
+  describe: string;
+  builder: (yargs: Argv) => Argv;
+  run: (args: Record<string, unknown>, io: CliIo) => Promise<number>;
+}
+
+type CommandLoader = () => Promise<Command[]>;
+
+const COMMANDS: Readonly<Record<string, CommandLoader>> = {
+  policy: async () => (await import("./commands/policy.js")).commands,
+  probe: async () => (await import("./commands/probe.js")).commands,
+  audit: async () => (await import("./commands/audit.js")).commands,
+};
+
+/**
+ * Runs the CLI. Only the bin script exits; this returns the exit code.
+ * @param argv - arguments without node and the script
+ * @param io - where to write
+ * @returns 0 when every check passed, 1 when one failed, 2 for usage errors
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const parser = yargs([...argv])
+    .scriptName("nimble-bucket")
+    .usage(
+      "$0 <command>\n\nGet a bucket ready for Nimble's data delivery, and prove that it is ready.",
+    )
+    .strict()
+    .demandCommand(1, "Name a command: policy, probe or audit.")
+    .recommendCommands()
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new NimbleError("E_USAGE", message);
+    });
+
+  for (const command of await commandsFor(argv[0])) {
+    parser.command(command.command, command.describe, command.builder, async (args) => {
+      exitCode = await command.run(args, io);
+    });
+  }
+
+  try {
+    const output = await captureOutput(parser, argv);
+    if (output) io.stdout(output.endsWith("\n") ? output : `${output}\n`);
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Loads only the command that was named, so `policy` never imports the AWS SDK. */
+async function commandsFor(name: string | undefined): Promise<Command[]> {
+  const loader = name === undefined ? undefined : COMMANDS[name];
+  if (loader) return loader();
+
+  const all = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return all.flat();
+}
+
+async function captureOutput(parser: Argv, argv: readonly string[]): Promise<string> {
+  let output = "";
+  await parser.parseAsync([...argv], {}, (_error, _args, text) => {
+    output = text;
+  });
+  return output;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof NimbleError) {
+    io.stderr(`nimble-bucket: ${error.message}\n`);
+    return isUsageError(error) ? EXIT.usage : EXIT.failed;
+  }
+
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`nimble-bucket: unexpected error: ${message.split("\n")[0]}\n`);
+  return EXIT.failed;
+}
