@@ -43,3 +43,16 @@ export interface BucketAudit {
   /** The chip Nimble's Test Connection should show, or `unknown` when it depends */
   predictedChips: { read?: ProbeStatus | "unknown"; write?: ProbeStatus | "unknown" };
 }
+
+/** A check's fixed text, kept as data: shown in the README table and by `--explain ID`. */
+export interface CheckInfo {
+  /** Stable id, e.g. S3-LIST-ON-OBJECT-ARN */
+  id: string;
+  severity: Severity;
+  /** One short line: what is wrong */
+  title: string;
+  /** Why it matters and how to fix it */
+  explanation: string;
+  /** The AWS or Google page that defines the behaviour */
+  see?: string;
+}

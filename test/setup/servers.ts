@@ -14,10 +14,16 @@ const here = import.meta.dirname;
  * Starts the real servers the integration tests use, on 127.0.0.1: Ceph's RADOS Gateway (S3
  * with bucket policies) and moto (KMS, IAM). A server whose software is missing is reported and
  * its tests skip, unless NIMBLE_REQUIRE_SERVERS=1 (as in CI), which makes that an error.
+ * NIMBLE_SERVERS=none starts nothing, for a quick run of the unit tests.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: (() => Promise<void>)[] = [];
   const info: ServersInfo = { rgw: null, moto: null, skipped: {} };
+  if (process.env.NIMBLE_SERVERS === "none") {
+    info.skipped = { rgw: "NIMBLE_SERVERS=none", moto: "NIMBLE_SERVERS=none" };
+    project.provide("servers", info);
+    return async () => {};
+  }
 
   await Promise.all([
     startRgw().then(
