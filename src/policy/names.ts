@@ -91,10 +91,10 @@ function prefixProblem(raw: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(raw)) return "it contains a control character";
   if (/[*?$]/.test(raw))
     return "'*', '?' and '$' are IAM wildcards or variables and would widen the grant";
-  if (raw.startsWith("/")) return "it must not start with '/' (S3 keys have no leading slash)";
+  if (raw.startsWith("/")) return "it must not start with '/' (keys have no leading slash)";
   if (raw.split("/").some((part) => part === ".." || part === "."))
     return "it must not contain '.' or '..' segments";
-  if (/\/\/+./.test(raw)) return "it must not contain empty segments ('//')";
+  if (raw.replace(/\/+$/, "").includes("//")) return "it must not contain empty segments ('//')";
   if (Buffer.byteLength(raw, "utf8") > 900) return "it is too long for an S3 key prefix";
   return undefined;
 }
