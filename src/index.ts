@@ -17,3 +17,10 @@ export type { ProbeResult, ProbeStatus, ProbeMode, ProbeOperation } from "./prob
 export { CHIPS } from "./probe/types.js";
 export type { Decision, EvalRequest, Evaluation, StatementRef } from "./policy/eval/types.js";
 export type { BucketAudit, Finding, Severity, OperationVerdict } from "./audit/types.js";
+export { evaluatePolicy } from "./policy/eval/evaluate.js";
+export { nimbleRequests, nimbleKmsRequests } from "./policy/eval/nimble-requests.js";
+export type {
+  NimbleRequest,
+  NimbleRequestOptions,
+  NimbleKmsRequestOptions,
+} from "./policy/eval/nimble-requests.js";

@@ -40,4 +40,6 @@ export interface Evaluation {
   dependsOn: string[];
   /** Deny statements that matched, else the Allow statements that matched */
   statements: StatementRef[];
+  /** For `depends` only: the decisions it could turn out to be once the keys are known */
+  possibleDecisions?: Decision[];
 }

@@ -1,0 +1,300 @@
+/**
+ * The requests Nimble makes, as a bucket or key policy sees them: action, resource and the
+ * request context, with every key Nimble's request carries but we cannot know listed as unknown.
+ * @see ../shared/nimble/facts.md (sections 2 and 3)
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+ */
+import {
+  DEFAULT_INPUT_PREFIX,
+  DEFAULT_OUTPUT_PREFIX,
+  TEST_OBJECT_NAME,
+  defaultPrincipal,
+  type Use,
+} from "../../nimble.js";
+import type { EvalRequest } from "./types.js";
+
+/** A request Nimble makes, labelled with the operation it serves, e.g. `GetObject(input/*)`. */
+export interface NimbleRequest extends EvalRequest {
+  /** e.g. "ListBucket(bucket)", "GetObject(input/*)", "HeadBucket" */
+  operation: string;
+  /** The Test Connection modes whose result this request decides (absent: not part of it). */
+  testConnection?: ("read" | "write")[];
+}
+
+/** Options for {@link nimbleRequests}. */
+export interface NimbleRequestOptions {
+  use: Use;
+  bucket: string;
+  /** @default "input/" (normalized: "" or ending in "/") */
+  inputPrefix?: string;
+  /** @default "output/" */
+  outputPrefix?: string;
+  /** Delivery prefix (from storage_url). @default "" */
+  prefix?: string;
+  /** @default the use's Nimble principal */
+  principal?: string;
+  /** Makes aws:CurrentTime / aws:EpochTime known; by default they are unknown. */
+  now?: Date;
+}
+
+/**
+ * Keys whose value Nimble's request carries but that cannot be known from here. Why, per key:
+ * aws:SourceIp (Nimble's egress addresses are not published), aws:PrincipalOrgID/OrgPaths
+ * (Nimble's AWS Organization is not published), aws:PrincipalTag/* (tags on Nimble's user are
+ * not published), aws:UserAgent (SDK version), aws:Referer (not sent by SDKs, but not documented),
+ * aws:userid (the user's unique id AIDA... is not published), aws:RequestedRegion (the region the
+ * SDK signs for is the bucket's, which an offline audit does not know), aws:ResourceAccount and
+ * aws:ResourceOrgID/OrgPaths (the bucket owner's account, not given offline), s3:TlsVersion,
+ * s3:signatureAge, s3:x-amz-content-sha256 and s3:ExistingObjectTag/* (per request or object).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+export const UNKNOWN_KEYS: readonly string[] = [
+  "aws:SourceIp",
+  "aws:PrincipalOrgID",
+  "aws:PrincipalOrgPaths",
+  "aws:PrincipalTag/*",
+  "aws:UserAgent",
+  "aws:Referer",
+  "aws:userid",
+  "aws:RequestedRegion",
+  "aws:ResourceAccount",
+  "aws:ResourceOrgID",
+  "aws:ResourceOrgPaths",
+  "aws:ResourceTag/*",
+  "s3:TlsVersion",
+  "s3:signatureAge",
+  "s3:x-amz-content-sha256",
+  "s3:ExistingObjectTag/*",
+];
+
+/**
+ * Headers Nimble's real uploads may send: Nimble's docs do not say which encryption, ACL,
+ * storage-class, tagging or object-lock headers its uploads carry, so for those PutObject
+ * requests they are unknown. The Test Connection PutObject is known to send none of them.
+ * @see ../shared/nimble/facts.md (section 6)
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+ */
+export const UPLOAD_HEADER_KEYS: readonly string[] = [
+  "s3:x-amz-server-side-encryption",
+  "s3:x-amz-server-side-encryption-aws-kms-key-id",
+  "s3:x-amz-server-side-encryption-customer-algorithm",
+  "s3:x-amz-acl",
+  "s3:x-amz-grant-*",
+  "s3:x-amz-storage-class",
+  "s3:RequestObjectTag/*",
+  "s3:RequestObjectTagKeys",
+  "aws:RequestTag/*",
+  "aws:TagKeys",
+  "s3:object-lock-*",
+  "s3:x-amz-copy-source",
+  "s3:x-amz-metadata-directive",
+];
+
+/** The known context of every request Nimble's user signs with its access key. */
+function principalContext(principal: string, now?: Date): Record<string, string> {
+  const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1] ?? "";
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(principal)?.[1];
+  const role = /:role\//.test(principal) || /:assumed-role\//.test(principal);
+  return {
+    "aws:PrincipalArn": principal,
+    "aws:PrincipalAccount": account,
+    "aws:PrincipalType": user ? "User" : role ? "AssumedRole" : "Account",
+    ...(user ? { "aws:username": user } : {}),
+    "aws:SecureTransport": "true",
+    "aws:PrincipalIsAWSService": "false",
+    "aws:ViaAWSService": "false",
+    ...(now ? { "aws:CurrentTime": now.toISOString() } : {}),
+    ...(now ? { "aws:EpochTime": String(Math.floor(now.getTime() / 1000)) } : {}),
+  };
+}
+
+function unknownFor(now: Date | undefined, extra: readonly string[] = []): string[] {
+  const time = now ? [] : ["aws:CurrentTime", "aws:EpochTime"];
+  return [...UNKNOWN_KEYS, ...time, ...extra];
+}
+
+interface Spec {
+  operation: string;
+  action: string;
+  /** key under the bucket, or undefined for the bucket itself */
+  key?: string;
+  context?: Record<string, string>;
+  unknown?: readonly string[];
+  testConnection?: ("read" | "write")[];
+}
+
+/**
+ * The S3 requests Nimble makes for a use, as the bucket policy sees them.
+ * Object requests use one concrete representative key under the prefix (`input/example`,
+ * `output/example`, `PREFIX example.json`), since a policy is evaluated per concrete ARN.
+ * Jobs: the permission table's operations plus Test Connection (HeadBucket, a one-key listing of
+ * the input prefix without a delimiter, HeadObject of a listed input object, and the PutObject of
+ * `.nimble-connection-test` with no encryption or ACL header). Delivery: GetBucketLocation,
+ * PutObject and PutObjectAcl under the prefix.
+ * @param options - use, bucket, prefixes (already normalized), principal override
+ * @returns the requests, each labelled with its operation
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+ */
+export function nimbleRequests(options: NimbleRequestOptions): NimbleRequest[] {
+  const principal = options.principal ?? defaultPrincipal(options.use);
+  const specs = options.use === "jobs" ? jobsSpecs(options) : deliverySpecs(options.prefix ?? "");
+  const base = principalContext(principal, options.now);
+  return specs.map((spec) => ({
+    operation: spec.operation,
+    principal,
+    action: spec.action,
+    resource: `arn:aws:s3:::${options.bucket}${spec.key === undefined ? "" : `/${spec.key}`}`,
+    context: { ...base, ...spec.context },
+    unknownKeys: unknownFor(options.now, spec.unknown),
+    ...(spec.testConnection ? { testConnection: spec.testConnection } : {}),
+  }));
+}
+
+/**
+ * Jobs. How Nimble's Jobs list the input set (prefix, delimiter, page size) is not documented:
+ * the `ListBucket(bucket)` request carries s3:prefix = the input prefix and leaves s3:delimiter
+ * and s3:max-keys unknown. The probe's list is known: prefix, max-keys 1, no delimiter.
+ */
+function jobsSpecs(options: NimbleRequestOptions): Spec[] {
+  const input = options.inputPrefix ?? DEFAULT_INPUT_PREFIX;
+  const output = options.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
+  const listUnknown = ["s3:delimiter", "s3:max-keys"];
+  return [
+    {
+      operation: "ListBucket(bucket)",
+      action: "s3:ListBucket",
+      context: { "s3:prefix": input },
+      unknown: listUnknown,
+    },
+    { operation: `GetObject(${input}*)`, action: "s3:GetObject", key: `${input}example` },
+    { operation: `GetObject(${output}*)`, action: "s3:GetObject", key: `${output}example` },
+    {
+      operation: `PutObject(${output}*)`,
+      action: "s3:PutObject",
+      key: `${output}example`,
+      unknown: UPLOAD_HEADER_KEYS,
+    },
+    {
+      operation: `AbortMultipartUpload(${output}*)`,
+      action: "s3:AbortMultipartUpload",
+      key: `${output}example`,
+    },
+    {
+      operation: `ListMultipartUploadParts(${output}*)`,
+      action: "s3:ListMultipartUploadParts",
+      key: `${output}example`,
+    },
+    { operation: "HeadBucket", action: "s3:ListBucket", testConnection: ["read", "write"] },
+    {
+      operation: `ListObjectsV2(${input})`,
+      action: "s3:ListBucket",
+      context: { "s3:prefix": input, "s3:max-keys": "1" },
+      testConnection: ["read"],
+    },
+    { operation: `HeadObject(${input}...)`, action: "s3:GetObject", key: `${input}example` },
+    {
+      operation: `PutObject(${output}${TEST_OBJECT_NAME})`,
+      action: "s3:PutObject",
+      key: `${output}${TEST_OBJECT_NAME}`,
+      testConnection: ["write"],
+    },
+  ];
+}
+
+/** Async API delivery: the three documented actions; objects are `<prefix><task id>.json`. */
+function deliverySpecs(prefix: string): Spec[] {
+  const key = `${prefix}example.json`;
+  return [
+    { operation: "GetBucketLocation(bucket)", action: "s3:GetBucketLocation" },
+    {
+      operation: `PutObject(${prefix}*)`,
+      action: "s3:PutObject",
+      key,
+      unknown: UPLOAD_HEADER_KEYS,
+    },
+    {
+      operation: `PutObjectAcl(${prefix}*)`,
+      action: "s3:PutObjectAcl",
+      key,
+      unknown: UPLOAD_HEADER_KEYS,
+    },
+  ];
+}
+
+/** Options for {@link nimbleKmsRequests}. */
+export interface NimbleKmsRequestOptions {
+  use: Use;
+  /** arn:aws:kms:REGION:ACCOUNT:key/ID */
+  keyArn: string;
+  /** @default the use's Nimble principal */
+  principal?: string;
+  /** Jobs input prefix for labels. @default "input/" */
+  inputPrefix?: string;
+  /** Jobs output prefix for labels. @default "output/" */
+  outputPrefix?: string;
+  /** Delivery prefix for labels. @default "" */
+  prefix?: string;
+  /** Makes aws:CurrentTime / aws:EpochTime known. */
+  now?: Date;
+}
+
+/**
+ * The KMS requests S3 makes with Nimble's credentials for an SSE-KMS bucket, as the key policy
+ * sees them: GetObject needs kms:Decrypt, PutObject kms:GenerateDataKey, and a multipart upload
+ * (UploadPart / completing it) kms:Decrypt. Context: kms:CallerAccount = the principal's account,
+ * kms:ViaService = s3.REGION.amazonaws.com (region from the key ARN), aws:ViaAWSService true,
+ * aws:CalledVia s3.amazonaws.com; the encryption context is unknown (bucket keys change it).
+ * @param options - use, key ARN, principal override
+ * @returns the requests, labelled with the S3 operation each serves
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
+ */
+export function nimbleKmsRequests(options: NimbleKmsRequestOptions): NimbleRequest[] {
+  const principal = options.principal ?? defaultPrincipal(options.use);
+  const region = options.keyArn.split(":")[3] ?? "";
+  const base = principalContext(principal, options.now);
+  const context = {
+    ...base,
+    "aws:ViaAWSService": "true",
+    "aws:CalledVia": "s3.amazonaws.com",
+    "kms:CallerAccount": base["aws:PrincipalAccount"] ?? "",
+    "kms:ViaService": `s3.${region}.amazonaws.com`,
+  };
+  const unknownKeys = unknownFor(options.now, [
+    "kms:EncryptionContext:*",
+    "kms:EncryptionContextKeys",
+  ]);
+  return kmsSpecs(options).map(([operation, action, testConnection]) => ({
+    operation,
+    principal,
+    action,
+    resource: options.keyArn,
+    context,
+    unknownKeys,
+    ...(testConnection ? { testConnection } : {}),
+  }));
+}
+
+type KmsSpec = [string, string, ("read" | "write")[]?];
+
+function kmsSpecs(options: NimbleKmsRequestOptions): KmsSpec[] {
+  if (options.use === "delivery") {
+    const prefix = options.prefix ?? "";
+    return [
+      [`PutObject(${prefix}*)`, "kms:GenerateDataKey"],
+      [`UploadPart(${prefix}*)`, "kms:Decrypt"],
+    ];
+  }
+  const input = options.inputPrefix ?? DEFAULT_INPUT_PREFIX;
+  const output = options.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
+  return [
+    [`GetObject(${input}*)`, "kms:Decrypt"],
+    [`GetObject(${output}*)`, "kms:Decrypt"],
+    [`PutObject(${output}*)`, "kms:GenerateDataKey"],
+    [`UploadPart(${output}*)`, "kms:Decrypt"],
+    [`PutObject(${output}${TEST_OBJECT_NAME})`, "kms:GenerateDataKey", ["write"]],
+  ];
+}
