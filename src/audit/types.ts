@@ -25,6 +25,8 @@ export interface Finding {
 
 /** One operation Nimble needs and whether the customer's side allows it. */
 export interface OperationVerdict {
+  /** Nimble's operation label, e.g. `HeadBucket` or `GetObject(input/*)` */
+  operation?: string;
   /** e.g. s3:ListBucket or storage.objects.create */
   action: string;
   /** The ARN or GCS resource name evaluated */

@@ -1,0 +1,242 @@
+import { defaultPrincipal } from "../nimble.js";
+import type { Use } from "../nimble.js";
+import { evaluatePolicy } from "../policy/eval/evaluate.js";
+import { nimbleKmsRequests, nimbleRequests } from "../policy/eval/nimble-requests.js";
+import type { NimbleRequest } from "../policy/eval/nimble-requests.js";
+import type { Decision } from "../policy/eval/types.js";
+import type { PolicyDocument } from "../policy/types.js";
+import type { ProbeStatus } from "../probe/types.js";
+import { S3_CHECK_FUNCTIONS } from "./checks/index.js";
+import type { Check, CheckContext, RawFinding } from "./checks/index.js";
+import type {
+  DefaultEncryption,
+  EvaluatedOperation,
+  KeyMetadata,
+  SourcedPolicy,
+} from "./checks/types.js";
+import { severityOf } from "./registry.js";
+import type { BucketAudit, Finding, OperationVerdict } from "./types.js";
+
+/**
+ * Audits one S3 bucket for Nimble: evaluates each request Nimble makes against the bucket and
+ * key policies, runs every check, and predicts the Test Connection chips. Pure: the caller reads
+ * the inputs (files or live) and renders the result.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
+
+/** Everything known about one bucket, from files or read live. */
+export interface S3AuditInput {
+  use: Use;
+  bucket: string;
+  /** Jobs input prefix ("" or "x/"); @default "input/" as Nimble's template (set by the caller) */
+  inputPrefix?: string;
+  /** Jobs output prefix ("" or "x/") */
+  outputPrefix?: string;
+  /** Delivery prefix ("" or "x/") */
+  prefix?: string;
+  /** Nimble's principal; @default the documented user for `use` */
+  principal?: string;
+  /** The bucket policy; undefined when it could not be read (no operations are evaluated) */
+  bucketPolicy?: SourcedPolicy;
+  keyPolicy?: SourcedPolicy;
+  keyMetadata?: KeyMetadata;
+  encryption?: DefaultEncryption;
+  ownership?: string;
+  objectLockEnabled?: boolean;
+  requesterPays?: boolean;
+  /** Findings the reader produced, e.g. AUDIT-COULD-NOT-READ */
+  readFindings?: Finding[];
+}
+
+/** The KMS action an S3 object operation needs on an SSE-KMS bucket. */
+const KMS_NEEDS: Readonly<Record<string, string>> = {
+  "s3:getobject": "kms:decrypt",
+  "s3:putobject": "kms:generatedatakey",
+};
+
+/**
+ * @param input - the bucket's policies and settings
+ * @param checks - the checks to run; @default every S3/KMS check
+ * @returns the audit of the bucket
+ */
+export function auditS3(
+  input: S3AuditInput,
+  checks: readonly Check[] = S3_CHECK_FUNCTIONS,
+): BucketAudit {
+  const context = checkContext(input);
+  const findings = [...(input.readFindings ?? []), ...runChecks(checks, context)];
+
+  return {
+    bucket: input.bucket,
+    provider: "s3",
+    operations: verdicts(context),
+    findings,
+    predictedChips: input.bucketPolicy ? predictChips(context) : unknownChips(input.use),
+  };
+}
+
+/**
+ * Builds the checks' context: the evaluator's decisions for Nimble's requests.
+ * @param input - the bucket's policies and settings
+ * @returns the context every check reads
+ */
+export function checkContext(input: S3AuditInput): CheckContext {
+  const principal = input.principal ?? defaultPrincipal(input.use);
+  const base = {
+    use: input.use,
+    bucket: input.bucket,
+    bucketArn: `arn:aws:s3:::${input.bucket}`,
+    principal,
+    inputPrefix: input.use === "jobs" ? (input.inputPrefix ?? "input/") : "",
+    outputPrefix: input.use === "jobs" ? (input.outputPrefix ?? "output/") : (input.prefix ?? ""),
+    bucketPolicy: input.bucketPolicy,
+    keyPolicy: input.keyPolicy,
+    keyMetadata: input.keyMetadata,
+    encryption: input.encryption,
+    ownership: input.ownership,
+    objectLockEnabled: input.objectLockEnabled,
+    requesterPays: input.requesterPays,
+    evaluate: evaluatePolicy,
+  };
+  const kmsOperations = kmsEvaluations(input, principal);
+  const operations = input.bucketPolicy
+    ? s3Requests(input, principal).map((request) =>
+        evaluated(request, input.bucketPolicy!.document, kmsOperations),
+      )
+    : [];
+  return { ...base, operations, kmsOperations };
+}
+
+function s3Requests(input: S3AuditInput, principal: string): NimbleRequest[] {
+  return nimbleRequests({
+    use: input.use,
+    bucket: input.bucket,
+    inputPrefix: input.inputPrefix,
+    outputPrefix: input.outputPrefix,
+    prefix: input.prefix,
+    principal,
+  });
+}
+
+function kmsEvaluations(input: S3AuditInput, principal: string): EvaluatedOperation[] {
+  const keyPolicy = input.keyPolicy;
+  if (!keyPolicy) return [];
+
+  const keyArn =
+    input.keyMetadata?.Arn ?? input.encryption?.KMSMasterKeyID ?? "arn:aws:kms:::key/unknown";
+  return nimbleKmsRequests({ use: input.use, keyArn, principal }).map((request) =>
+    evaluated(request, keyPolicy.document, []),
+  );
+}
+
+function evaluated(
+  request: NimbleRequest,
+  policy: PolicyDocument,
+  kmsOperations: readonly EvaluatedOperation[],
+): EvaluatedOperation {
+  const { operation, testConnection, ...evalRequest } = request;
+  const needs = KMS_NEEDS[request.action.toLowerCase()];
+  const kms = kmsOperations.find(
+    (op) => op.operation === operation && op.request.action.toLowerCase() === needs,
+  );
+  const evaluation = evaluatePolicy(policy, evalRequest);
+  return { operation, request: evalRequest, evaluation, testConnection, kms };
+}
+
+/**
+ * Runs checks; one that throws becomes an AUDIT-CHECK-FAILED finding and the rest still run.
+ * @param checks - the checks
+ * @param context - their input
+ * @returns the findings, with severities from the registry
+ */
+export function runChecks(checks: readonly Check[], context: CheckContext): Finding[] {
+  return checks.flatMap((check) => runCheck(check, context)).map(withSeverity);
+}
+
+function runCheck(check: Check, context: CheckContext): RawFinding[] {
+  try {
+    return check.run(context);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return [
+      {
+        id: "AUDIT-CHECK-FAILED",
+        message: `check ${check.name} could not evaluate: ${reason.split("\n")[0]}`,
+        location: context.bucketPolicy ? { source: context.bucketPolicy.source } : undefined,
+      },
+    ];
+  }
+}
+
+function withSeverity(finding: RawFinding): Finding {
+  const { id, message, location } = finding;
+  return location
+    ? { id, severity: severityOf(id), message, location }
+    : { id, severity: severityOf(id), message };
+}
+
+/** Effective decision of an operation: both the bucket and (if any) the key policy must allow. */
+export function effectiveDecision(op: EvaluatedOperation): Decision {
+  const decisions = [op.evaluation.decision, op.kms?.evaluation.decision].filter(
+    (d): d is Decision => d !== undefined,
+  );
+  for (const worst of ["explicitly-denied", "implicitly-denied", "depends"] as const) {
+    if (decisions.includes(worst)) return worst;
+  }
+  return "allowed";
+}
+
+function verdicts(context: CheckContext): OperationVerdict[] {
+  const s3 = context.operations.map((op) => verdict(op, effectiveDecision(op)));
+  const kms = context.kmsOperations.map((op) => verdict(op, op.evaluation.decision));
+  return [...s3, ...kms];
+}
+
+function verdict(op: EvaluatedOperation, decision: Decision): OperationVerdict {
+  const decidedByKey = decision !== op.evaluation.decision && op.kms !== undefined;
+  const source = decidedByKey ? op.kms!.evaluation : op.evaluation;
+  return {
+    operation: op.operation,
+    action: op.request.action,
+    resource: op.request.resource,
+    decision,
+    dependsOn: decision === "depends" ? source.dependsOn : [],
+    statements: source.statements,
+  };
+}
+
+/**
+ * Predicts Test Connection's chips from the decisions for its own requests (those marked
+ * `testConnection`: HeadBucket, then ListObjectsV2 for read or PutObject of the test object for
+ * write), the key policy included. Delivery has no documented Test Connection: its chip is
+ * predicted from GetBucketLocation and PutObject. Offline the audit cannot see whether the
+ * prefix holds objects, so a passing prediction is `ok`, meaning "permissions correct" (the real
+ * chip may be ok-prefix-empty).
+ * @param context - the evaluated context
+ * @returns the chips, `unknown` when a step depends on values that cannot be known
+ */
+export function predictChips(context: CheckContext): BucketAudit["predictedChips"] {
+  if (context.use === "delivery") {
+    const steps = context.operations.filter((op) =>
+      /^(GetBucketLocation|PutObject)\(/.test(op.operation),
+    );
+    return { write: chipOf(steps) };
+  }
+
+  const mode = (m: "read" | "write") =>
+    context.operations.filter((op) => op.testConnection?.includes(m) === true);
+  return { read: chipOf(mode("read")), write: chipOf(mode("write")) };
+}
+
+function chipOf(steps: EvaluatedOperation[]): ProbeStatus | "unknown" {
+  if (steps.length === 0) return "unknown";
+
+  const decisions = steps.map(effectiveDecision);
+  if (decisions.some((d) => d === "explicitly-denied" || d === "implicitly-denied"))
+    return "access-denied";
+  return decisions.includes("depends") ? "unknown" : "ok";
+}
+
+function unknownChips(use: Use): BucketAudit["predictedChips"] {
+  return use === "delivery" ? { write: "unknown" } : { read: "unknown", write: "unknown" };
+}
