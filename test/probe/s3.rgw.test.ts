@@ -1,10 +1,10 @@
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { s3BucketPolicy } from "../../src/policy/generate/s3.js";
 import type { PolicyDocument } from "../../src/policy/types.js";
-import { probeS3 } from "../../src/probe/s3.js";
+import { createProbeClient, probeS3 } from "../../src/probe/s3.js";
 import { parseTarget } from "../../src/probe/target.js";
 import type { ProbeMode, ProbeStatus } from "../../src/probe/types.js";
 import type { Use } from "../../src/nimble.js";
@@ -246,6 +246,25 @@ describe.skipIf(!rgwEndpoint())("probeS3 against Ceph RGW", () => {
     expect(listing.Contents?.map((o) => [o.Key, o.Size])).toEqual([
       ["output/.nimble-connection-test", 0],
     ]);
+  });
+
+  it("refuses DeleteObject through the probe's client even for the owner, who may delete", async () => {
+    const bucket = uniqueBucket("guard");
+    await ownerBucket(bucket, { objects: ["output/keep.json"] });
+    const client = await createProbeClient({
+      endpoint: rgwEndpoint(),
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: RGW_USERS.owner,
+    });
+
+    const sent = client.send(new DeleteObjectCommand({ Bucket: bucket, Key: "output/keep.json" }));
+
+    await expect(sent).rejects.toMatchObject({ code: "E_FORBIDDEN_REQUEST" });
+    const head = await rgwClient("owner").send(
+      new HeadObjectCommand({ Bucket: bucket, Key: "output/keep.json" }),
+    );
+    expect(head.$metadata.httpStatusCode).toBe(200);
   });
 
   it("reports a server that is down as Connection failed with the cause", async () => {
