@@ -1,0 +1,103 @@
+import type { Storage } from "@google-cloud/storage";
+import { NimbleError } from "../errors.js";
+import { assertNotDeleteRequest } from "../policy/guard.js";
+import { redact } from "../report/redact.js";
+
+/**
+ * The Cloud Storage client, loaded lazily, and the one place that reads a bucket live. Every
+ * request any client made here sends passes the never-delete guard first.
+ * @see https://cloud.google.com/nodejs/docs/reference/storage/latest
+ */
+
+/** Connection settings. */
+export interface GcsClientOptions {
+  /** A JSON API endpoint (emulators, tests); Application Default Credentials otherwise */
+  endpoint?: string;
+  /** Per-request timeout in ms. @default 10000 */
+  timeoutMs?: number;
+  /** An injected client (tests); it gets the delete guard too */
+  storage?: Storage;
+}
+
+type Interceptor = Storage["interceptors"][number];
+
+const guarded = new WeakSet<Storage>();
+
+/**
+ * Adds, once per client, a request interceptor that throws before a DELETE request is
+ * authorized or sent (the client's own clean-up deletes included).
+ * @param storage - the client
+ * @returns the same client
+ * @throws NimbleError E_FORBIDDEN_REQUEST from the request that would delete
+ * @see https://cloud.google.com/nodejs/docs/reference/storage/latest/storage/storage#_google_cloud_storage_Storage_interceptors_member
+ */
+export function guardStorage(storage: Storage): Storage {
+  if (guarded.has(storage)) return storage;
+
+  storage.interceptors.push({
+    request: (reqOpts) => {
+      // Only the method decides: an object may well be named "deleted/...".
+      assertNotDeleteRequest(`${reqOpts.method ?? "GET"} request`);
+      return reqOpts as ReturnType<Interceptor["request"]>;
+    },
+  });
+  guarded.add(storage);
+  return storage;
+}
+
+/**
+ * The client to use: the injected one, or a new one with ADC (or no auth for an emulator
+ * endpoint). Automatic retries are off: a probe reports what happened on the first attempt.
+ */
+export async function makeStorage(options: GcsClientOptions): Promise<Storage> {
+  if (options.storage) return guardStorage(options.storage);
+
+  const { Storage: StorageClass } = await import("@google-cloud/storage");
+  const storage = new StorageClass({
+    ...(options.endpoint ? { apiEndpoint: options.endpoint } : {}),
+    retryOptions: { autoRetry: false },
+    timeout: options.timeoutMs ?? 10_000,
+  });
+  return guardStorage(storage);
+}
+
+/** A bucket's IAM policy and metadata as the JSON API returns them. */
+export interface BucketState {
+  iamPolicy: unknown;
+  metadata?: unknown;
+}
+
+/**
+ * Reads a bucket's IAM policy (requested policy version 3, so conditions are included) and its
+ * metadata. Metadata that cannot be read (no storage.buckets.get) is left out.
+ * @param bucket - the bucket name
+ * @param options - endpoint or injected client
+ * @returns the policy and, when readable, the metadata
+ * @throws NimbleError E_IO when the policy cannot be read
+ * @see https://cloud.google.com/storage/docs/json_api/v1/buckets/getIamPolicy
+ */
+export async function readBucketState(
+  bucket: string,
+  options: GcsClientOptions,
+): Promise<BucketState> {
+  const storage = await makeStorage(options);
+  const handle = storage.bucket(bucket);
+  const [iamPolicy] = await handle.iam
+    .getPolicy({ requestedPolicyVersion: 3 })
+    .catch((error: unknown) => {
+      throw new NimbleError(
+        "E_IO",
+        redact(`cannot read the IAM policy of gs://${bucket}: ${text(error)}`),
+      );
+    });
+  const metadata = await handle.getMetadata().then(
+    ([value]) => value as unknown,
+    () => undefined,
+  );
+
+  return metadata === undefined ? { iamPolicy } : { iamPolicy, metadata };
+}
+
+function text(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
