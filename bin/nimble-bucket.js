@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
-import { processIo } from "../dist/cli/io.js";
+// The CLI entry: the esbuild bundle (npm run build, run by `prepare` on npm ci/install).
+import { main } from "../dist/bundle/main.mjs";
+import { processIo } from "../dist/bundle/io.mjs";
 
 process.exitCode = await main(process.argv.slice(2), await processIo());

@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import type { Argv } from "yargs";
 import { isUsageError, NimbleError } from "../errors.js";
+import { redact } from "../report/redact.js";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
 
@@ -10,6 +11,8 @@ export interface Command {
   describe: string;
   builder: (yargs: Argv) => Argv;
   run: (args: Record<string, unknown>, io: CliIo) => Promise<number>;
+  /** Nested commands (`policy s3`); yargs runs only the innermost command's handler */
+  subcommands?: Command[];
 }
 
 type CommandLoader = () => Promise<Command[]>;
@@ -45,11 +48,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       throw error ?? new NimbleError("E_USAGE", message);
     });
 
-  for (const command of await commandsFor(argv[0])) {
-    parser.command(command.command, command.describe, command.builder, async (args) => {
-      exitCode = await command.run(args, io);
-    });
-  }
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  for (const command of await commandsFor(argv[0])) register(parser, command, io, setExitCode);
 
   try {
     const output = await captureOutput(parser, argv);
@@ -58,6 +60,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+function register(
+  parser: Argv,
+  command: Command,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+): void {
+  const builder = (yargs: Argv): Argv => {
+    const built = command.builder(yargs);
+    for (const sub of command.subcommands ?? []) register(built, sub, io, setExitCode);
+    return built;
+  };
+  parser.command(command.command, command.describe, builder, async (args) => {
+    setExitCode(await command.run(args, io));
+  });
 }
 
 /** Loads only the command that was named, so `policy` never imports the AWS SDK. */
@@ -79,11 +97,11 @@ async function captureOutput(parser: Argv, argv: readonly string[]): Promise<str
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof NimbleError) {
-    io.stderr(`nimble-bucket: ${error.message}\n`);
+    io.stderr(`nimble-bucket: ${redact(error.message, io.env)}\n`);
     return isUsageError(error) ? EXIT.usage : EXIT.failed;
   }
 
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`nimble-bucket: unexpected error: ${message.split("\n")[0]}\n`);
+  io.stderr(`nimble-bucket: unexpected error: ${redact(message.split("\n")[0] ?? "", io.env)}\n`);
   return EXIT.failed;
 }

@@ -1,4 +1,224 @@
+import type { Argv } from "yargs";
+import { inputError } from "../../errors.js";
+import type { Use } from "../../nimble.js";
+import type { GcsFormat, S3Format } from "../../policy/generate/formats.js";
+import { GCS_FORMATS, S3_FORMATS } from "../../policy/generate/formats.js";
+import type { KmsKeyManager } from "../../policy/generate/kms.js";
+import { EXIT } from "../io.js";
 import type { Command } from "../main.js";
+import { runGcs, runKms, runS3 } from "./policy-run.js";
+
+/**
+ * `nimble-bucket policy s3|kms|gcs`: thin handlers that parse flags into one options object,
+ * call the generators, and print (or atomically write) the result. Guidance goes to stderr.
+ */
+
+const USES: readonly Use[] = ["jobs", "delivery"];
+const MERGE_HINT = "Read the current policy (FILE, or - for stdin) and add Nimble's statements";
+
+const s3: Command = {
+  command: "s3",
+  describe: "Bucket policy statements for Nimble's Jobs or Async API delivery",
+  builder: (yargs) =>
+    common(yargs)
+      .option("for", { choices: USES, default: "jobs", describe: "What Nimble does" })
+      .option("bucket", { type: "string", demandOption: true, describe: "S3 bucket name" })
+      .option("input-prefix", { type: "string", describe: "Jobs input prefix [default: input/]" })
+      .option("output-prefix", {
+        type: "string",
+        describe: "Jobs output prefix [default: output/]",
+      })
+      .option("prefix", { type: "string", describe: "Delivery storage_url prefix [default: all]" })
+      .option("principal", { type: "string", describe: "Override Nimble's IAM user ARN" })
+      .option("documented", {
+        type: "boolean",
+        describe: "Delivery: Nimble's documented template, to the letter (wider)",
+      })
+      .option("format", { choices: S3_FORMATS, default: "json", describe: "Output format" })
+      .option("merge", { type: "string", describe: MERGE_HINT })
+      .example("$0 policy s3 --bucket example-bucket", "Jobs policy, input/ and output/")
+      .example(
+        "$0 policy s3 --for delivery --bucket example-bucket --prefix results/ --format terraform",
+        "Delivery policy as Terraform",
+      )
+      .example(
+        "aws s3api get-bucket-policy --bucket example-bucket --query Policy --output text | $0 policy s3 --bucket example-bucket --merge -",
+        "Add Nimble's statements to the current policy",
+      ),
+  run: (args, io) => runS3(readS3Args(args), io),
+};
+
+const kms: Command = {
+  command: "kms",
+  describe: "Key policy statement for a bucket encrypted with a customer managed KMS key",
+  builder: (yargs) =>
+    common(yargs)
+      .option("for", { choices: USES, default: "jobs", describe: "What Nimble does" })
+      .option("principal", { type: "string", describe: "Override Nimble's IAM user ARN" })
+      .option("region", { type: "string", describe: "Allow use only through S3 in this region" })
+      .option("account", {
+        type: "string",
+        describe: "The key's account id: print a complete key policy",
+      })
+      .option("key", { type: "string", describe: "The bucket's key (ARN or alias), to check it" })
+      .option("key-manager", {
+        choices: ["CUSTOMER", "AWS"],
+        describe: "KeyManager from aws kms describe-key",
+      })
+      .option("format", { choices: ["json"], default: "json", describe: "Output format" })
+      .option("merge", { type: "string", describe: MERGE_HINT })
+      .example("$0 policy kms --for delivery", "The NimbleKMSAccess statement alone")
+      .example(
+        "$0 policy kms --for jobs --region us-east-1 --account 111122223333",
+        "A complete key policy for Jobs",
+      ),
+  run: (args, io) => runKms(readKmsArgs(args), io),
+};
+
+const gcs: Command = {
+  command: "gcs",
+  describe: "IAM binding for Nimble's delivery to a Google Cloud Storage bucket",
+  builder: (yargs) =>
+    common(yargs)
+      .option("bucket", { type: "string", demandOption: true, describe: "GCS bucket name" })
+      .option("prefix", { type: "string", describe: "Limit delivery to this object prefix" })
+      .option("member", { type: "string", describe: "Override Nimble's service account member" })
+      .option("format", { choices: GCS_FORMATS, default: "json", describe: "Output format" })
+      .example("$0 policy gcs --bucket example-bucket --format gcloud", "gcloud command")
+      .example(
+        "$0 policy gcs --bucket example-bucket --prefix results/ --format terraform",
+        "Conditional binding as Terraform",
+      ),
+  run: (args, io) => runGcs(readGcsArgs(args), io),
+};
 
 /** The `policy` commands. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  {
+    command: "policy",
+    describe: "Generate the grants Nimble needs on a bucket (S3, KMS key, GCS)",
+    builder: (yargs) =>
+      yargs
+        .demandCommand(1, "Name a provider: s3, kms or gcs.")
+        .example("$0 policy s3 --bucket example-bucket", "Jobs bucket policy as JSON"),
+    run: () => Promise.resolve(EXIT.usage),
+    subcommands: [s3, kms, gcs],
+  },
+];
+
+function common(yargs: Argv): Argv {
+  return yargs
+    .option("write", { type: "string", describe: "Write to FILE atomically instead of stdout" })
+    .strictOptions();
+}
+
+/** `policy s3` flags as one options object. */
+export interface S3Args {
+  use: Use;
+  bucket: string;
+  inputPrefix?: string;
+  outputPrefix?: string;
+  prefix?: string;
+  principal?: string;
+  documented: boolean;
+  format: S3Format;
+  merge?: string;
+  write?: string;
+}
+
+/** `policy kms` flags as one options object. */
+export interface KmsArgs {
+  use: Use;
+  principal?: string;
+  region?: string;
+  account?: string;
+  key?: string;
+  keyManager?: KmsKeyManager;
+  merge?: string;
+  write?: string;
+}
+
+/** `policy gcs` flags as one options object. */
+export interface GcsArgs {
+  bucket: string;
+  prefix?: string;
+  member?: string;
+  format: GcsFormat;
+  write?: string;
+}
+
+/**
+ * Checks which flags go together, once, at the edge.
+ * @param args - yargs' parsed arguments
+ * @returns the options for the s3 handler
+ */
+export function readS3Args(args: Record<string, unknown>): S3Args {
+  const use = args.for as Use;
+  const only =
+    use === "jobs" ? ["--prefix", "--documented"] : ["--input-prefix", "--output-prefix"];
+  for (const flag of only) {
+    if (args[flag.slice(2)] !== undefined && args[flag.slice(2)] !== false)
+      throw inputError(flag, `applies to --for ${use === "jobs" ? "delivery" : "jobs"} only`);
+  }
+
+  return {
+    use,
+    bucket: text(args, "bucket") ?? "",
+    inputPrefix: text(args, "input-prefix"),
+    outputPrefix: text(args, "output-prefix"),
+    prefix: text(args, "prefix"),
+    principal: text(args, "principal"),
+    documented: args.documented === true,
+    format: args.format as S3Format,
+    merge: text(args, "merge"),
+    write: text(args, "write"),
+  };
+}
+
+/**
+ * @param args - yargs' parsed arguments
+ * @returns the options for the kms handler
+ */
+export function readKmsArgs(args: Record<string, unknown>): KmsArgs {
+  const result: KmsArgs = {
+    use: args.for as Use,
+    principal: text(args, "principal"),
+    region: text(args, "region"),
+    account: text(args, "account"),
+    key: text(args, "key"),
+    keyManager: text(args, "key-manager") as KmsKeyManager | undefined,
+    merge: text(args, "merge"),
+    write: text(args, "write"),
+  };
+  if (result.merge !== undefined && result.account !== undefined) {
+    throw inputError(
+      "--account",
+      "cannot be combined with --merge (merge keeps the owner's own statements)",
+    );
+  }
+
+  return result;
+}
+
+/**
+ * @param args - yargs' parsed arguments
+ * @returns the options for the gcs handler
+ */
+export function readGcsArgs(args: Record<string, unknown>): GcsArgs {
+  return {
+    bucket: text(args, "bucket") ?? "",
+    prefix: text(args, "prefix"),
+    member: text(args, "member"),
+    format: args.format as GcsFormat,
+    write: text(args, "write"),
+  };
+}
+
+/** A string flag given at most once (yargs makes a list of a repeated flag). */
+function text(args: Record<string, unknown>, name: string): string | undefined {
+  const value = args[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw inputError(`--${name}`, "given more than once");
+  if (typeof value !== "string") throw inputError(`--${name}`, "needs a value");
+  return value;
+}
