@@ -1,3 +1,4 @@
+import type { Storage } from "@google-cloud/storage";
 import type { BucketAudit, Finding, OperationVerdict } from "../audit/types.js";
 import { GCS_DELIVERY_MEMBER, TEST_OBJECT_NAME } from "../nimble.js";
 import type { Decision, Evaluation } from "../policy/eval/types.js";
@@ -83,13 +84,14 @@ function withMetadata(metadata?: GcsBucketMetadata): { metadata?: GcsBucketMetad
 /**
  * Reads a bucket's IAM policy (version 3) and metadata live and returns them as audit input.
  * @param target - the gs:// target
- * @param options - `endpoint` for an emulator; `member` to audit another member
+ * @param options - `endpoint` for an emulator; `member` to audit another member; `storage` an
+ *   injected client (tests)
  * @returns the audit input, `source` naming the bucket
  * @see https://cloud.google.com/storage/docs/json_api/v1/buckets/getIamPolicy
  */
 export async function readGcsAuditInput(
   target: Target,
-  options: { endpoint?: string; member?: string },
+  options: { endpoint?: string; member?: string; storage?: Storage },
 ): Promise<GcsAuditInput> {
   const { readBucketState } = await import("./live.js");
   const state = await readBucketState(target.bucket, options);

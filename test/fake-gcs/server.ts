@@ -45,6 +45,8 @@ export interface BucketSettings {
 export interface SeenRequest {
   method: string;
   path: string;
+  /** The query string, e.g. `?name=x&ifGenerationMatch=0` */
+  query: string;
   member?: string;
   status: number;
 }
@@ -142,7 +144,12 @@ interface Call {
 
 async function handle(req: IncomingMessage, res: ServerResponse, state: State): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
-  const seen: SeenRequest = { method: req.method ?? "GET", path: url.pathname, status: 0 };
+  const seen: SeenRequest = {
+    method: req.method ?? "GET",
+    path: url.pathname,
+    query: url.search,
+    status: 0,
+  };
   state.requests.push(seen);
   try {
     const body = await readBody(req);
