@@ -25,11 +25,12 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
 
 /**
  * Runs the CLI. Only the bin script exits; this returns the exit code.
- * @param argv - arguments without node and the script
+ * @param rawArgv - arguments without node and the script
  * @param io - where to write
  * @returns 0 when every check passed, 1 when one failed, 2 for usage errors
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(rawArgv: readonly string[], io: CliIo): Promise<number> {
+  const argv = joinDashValues(rawArgv);
   let exitCode: number = EXIT.ok;
   const parser = yargs([...argv])
     .scriptName("nimble-bucket")
@@ -76,6 +77,23 @@ function register(
   parser.command(command.command, command.describe, builder, async (args) => {
     setExitCode(await command.run(args, io));
   });
+}
+
+/**
+ * yargs reads a lone `-` after an option as a positional argument, not as its value; `--merge -`
+ * (stdin) must mean `--merge=-`.
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const arg of argv) {
+    const previous = result.at(-1);
+    if (arg === "-" && previous?.startsWith("--") && !previous.includes("=")) {
+      result[result.length - 1] = `${previous}=-`;
+    } else {
+      result.push(arg);
+    }
+  }
+  return result;
 }
 
 /** Loads only the command that was named, so `policy` never imports the AWS SDK. */

@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../../policy/write.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../io.js";
 import type { GcsArgs, KmsArgs, S3Args } from "./policy.js";
-import { blockingDenyWarnings } from "./policy-warnings.js";
+import { blockingDenyWarnings, blockingKeyDenyWarnings } from "./policy-warnings.js";
 
 /**
  * Handlers of `policy s3|kms|gcs`: options in, text out (stdout or --write), guidance on stderr.
@@ -59,6 +59,7 @@ export async function runKms(args: KmsArgs, io: CliIo): Promise<number> {
     output = await merged(args.merge, statements, kmsOwnedSids(args.use), io, {
       kind: "kms-key-policy",
     });
+    warnAll(io, blockingKeyDenyWarnings(output, args));
   } else if (args.account !== undefined) {
     output = kmsKeyPolicy({ ...args, account: args.account });
     io.stderr(
