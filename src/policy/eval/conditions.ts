@@ -103,9 +103,16 @@ export function evaluateCondition(condition: CompiledCondition, context: Request
   return condition.negated ? not(or(values.map(matchOne))) : or(values.map(matchOne));
 }
 
+/**
+ * A missing key: `ForAnyValue:` has no value to match and is false even with `IfExists`
+ * (AWS answered so for `ForAnyValue:StringEqualsIfExists` on aws:TagKeys); `ForAllValues:` and
+ * `...IfExists` are true; a negated operator is true; any other operator false.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ * @see https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w/foranyvalue-stringequalsifexists-behaving-unexpectedly
+ */
 function whenAbsent(condition: CompiledCondition): boolean {
-  if (condition.ifExists || condition.set === "ForAllValues") return true;
   if (condition.set === "ForAnyValue") return false;
+  if (condition.ifExists || condition.set === "ForAllValues") return true;
   return condition.negated;
 }
 
