@@ -24,3 +24,28 @@ export type {
   NimbleRequestOptions,
   NimbleKmsRequestOptions,
 } from "./policy/eval/nimble-requests.js";
+export {
+  s3PolicyStatements,
+  s3BucketPolicy,
+  s3OwnedSids,
+  DELIVERY_LOCATION_SID,
+} from "./policy/generate/s3.js";
+export type { S3PolicyOptions } from "./policy/generate/s3.js";
+export {
+  kmsKeyStatements,
+  kmsKeyPolicy,
+  kmsOwnedSids,
+  checkAccount,
+  KMS_JOBS_SID,
+  KMS_OWNER_SID,
+} from "./policy/generate/kms.js";
+export type { KmsPolicyOptions, KmsKeyManager } from "./policy/generate/kms.js";
+export { gcsBindings, GCS_DELIVERY_ROLE } from "./policy/generate/gcs.js";
+export type { GcsBindingsOptions } from "./policy/generate/gcs.js";
+export type { GcsBinding } from "./policy/guard.js";
+export { renderS3Policy, renderGcsBindings, gcsPolicyFragment } from "./policy/generate/formats.js";
+export type { S3Format, GcsFormat } from "./policy/generate/formats.js";
+export { mergePolicy, assertPolicySize, policySize, POLICY_SIZE_LIMITS } from "./policy/merge.js";
+export type { MergeOptions, MergeResult, PolicyKind } from "./policy/merge.js";
+export { writeFileAtomic } from "./policy/write.js";
+export { escapeIamLiteral } from "./policy/escape.js";

@@ -33,11 +33,7 @@ export interface GcsBindingsOptions {
  * @see https://cloud.google.com/storage/docs/access-control/using-iam-permissions#conditions
  * @see https://cloud.google.com/iam/docs/conditions-resource-attributes#resource-name
  */
-export function gcsBindings(options: {
-  bucket: string;
-  prefix?: string;
-  member?: string;
-}): GcsBinding[] {
+export function gcsBindings(options: GcsBindingsOptions): GcsBinding[] {
   const bucket = checkGcsBucketName(options.bucket);
   const member = checkGcsMember(options.member ?? GCS_DELIVERY_MEMBER);
   const prefix = normalizePrefix(options.prefix ?? "", "--prefix");
