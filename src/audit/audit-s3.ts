@@ -44,6 +44,8 @@ export interface S3AuditInput {
   ownership?: string;
   objectLockEnabled?: boolean;
   requesterPays?: boolean;
+  /** True when a live read found no such bucket */
+  bucketMissing?: boolean;
   /** Findings the reader produced, e.g. AUDIT-COULD-NOT-READ */
   readFindings?: Finding[];
 }
@@ -71,7 +73,11 @@ export function auditS3(
     provider: "s3",
     operations: verdicts(context),
     findings,
-    predictedChips: input.bucketPolicy ? predictChips(context) : unknownChips(input.use),
+    predictedChips: input.bucketMissing
+      ? missingChips(input.use)
+      : input.bucketPolicy
+        ? predictChips(context)
+        : unknownChips(input.use),
   };
 }
 
@@ -235,6 +241,11 @@ function chipOf(steps: EvaluatedOperation[]): ProbeStatus | "unknown" {
   if (decisions.some((d) => d === "explicitly-denied" || d === "implicitly-denied"))
     return "access-denied";
   return decisions.includes("depends") ? "unknown" : "ok";
+}
+
+function missingChips(use: Use): BucketAudit["predictedChips"] {
+  const chip = "bucket-not-found" as const;
+  return use === "delivery" ? { write: chip } : { read: chip, write: chip };
 }
 
 function unknownChips(use: Use): BucketAudit["predictedChips"] {

@@ -263,6 +263,15 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     see: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ObjectsinRequesterPaysBuckets.html",
   },
   {
+    id: "S3-BUCKET-NOT-FOUND",
+    severity: "error",
+    title: "The bucket does not exist",
+    explanation:
+      "S3 answered NoSuchBucket: the bucket name is wrong, or the bucket was deleted. Test " +
+      'Connection shows "Bucket does not exist". Fix: check the bucket name.',
+    see: "https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html",
+  },
+  {
     id: "AUDIT-COULD-NOT-READ",
     severity: "warning",
     title: "The auditor could not read a bucket or key setting",

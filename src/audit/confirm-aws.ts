@@ -1,0 +1,107 @@
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type { Decision, EvalRequest } from "../policy/eval/types.js";
+import type { S3AuditInput } from "./audit-s3.js";
+import { checkContext } from "./audit-s3.js";
+import type { EvaluatedOperation } from "./checks/types.js";
+import { severityOf } from "./registry.js";
+import type { Finding } from "./types.js";
+
+/**
+ * `--confirm-with-aws`: asks IAM's own policy simulator (SimulateCustomPolicy) for each request
+ * Nimble makes, with the bucket policy as the resource policy and Nimble's user as the caller,
+ * and reports each decision where AWS and this tool disagree.
+ *
+ * The caller's identity policy is not known (it lives in Nimble's account), so the simulation
+ * gives the caller an allow-all identity policy and a resource owner in another account: the
+ * decision is then the bucket policy's alone, as in the audit. Requests whose decision depends
+ * on unknown values are not compared.
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html
+ */
+
+/** Options for {@link confirmWithAws}. */
+export interface ConfirmOptions {
+  /** An IAM client (tests inject a mock); otherwise one is made from the default chain */
+  iam?: IAMClient;
+  /**
+   * The bucket owner's account id; it must differ from Nimble's so the simulation is
+   * cross-account. @default "111111111111" (a placeholder)
+   */
+  bucketOwner?: string;
+}
+
+const ALLOW_ALL = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+});
+
+const AWS_DECISION: Readonly<Record<string, Decision>> = {
+  allowed: "allowed",
+  implicitDeny: "implicitly-denied",
+  explicitDeny: "explicitly-denied",
+};
+
+/**
+ * @param input - the audit input (the bucket policy must be present)
+ * @param options - IAM client and bucket owner
+ * @returns one AUDIT-AWS-DISAGREES finding per disagreement (none when all agree)
+ */
+export async function confirmWithAws(
+  input: S3AuditInput,
+  options: ConfirmOptions = {},
+): Promise<Finding[]> {
+  const policy = input.bucketPolicy;
+  if (!policy) return [];
+
+  const sdk = await import("@aws-sdk/client-iam");
+  const iam = options.iam ?? new sdk.IAMClient({ region: "us-east-1" });
+  const owner = `arn:aws:iam::${options.bucketOwner ?? "111111111111"}:root`;
+  const resourcePolicy = JSON.stringify(policy.document);
+  const findings: Finding[] = [];
+
+  for (const op of checkContext(input).operations) {
+    if (op.evaluation.decision === "depends") continue;
+    const output = await iam.send(
+      new sdk.SimulateCustomPolicyCommand({
+        PolicyInputList: [ALLOW_ALL],
+        ResourcePolicy: resourcePolicy,
+        ResourceOwner: owner,
+        CallerArn: op.request.principal,
+        ActionNames: [op.request.action],
+        ResourceArns: [op.request.resource],
+        ContextEntries: contextEntries(op.request),
+      }),
+    );
+    const awsDecision = output.EvaluationResults?.[0]?.EvalDecision;
+    const theirs = awsDecision ? AWS_DECISION[awsDecision] : undefined;
+    if (theirs !== op.evaluation.decision)
+      findings.push(disagreement(op, awsDecision, policy.source));
+  }
+
+  return findings;
+}
+
+/** Context keys whose simulator type is not string. */
+const KEY_TYPES: Readonly<Record<string, "boolean" | "numeric">> = {
+  "aws:securetransport": "boolean",
+  "aws:principalisawsservice": "boolean",
+  "aws:viaawsservice": "boolean",
+  "s3:max-keys": "numeric",
+};
+
+function contextEntries(request: EvalRequest) {
+  return Object.entries(request.context ?? {}).map(([name, value]) => {
+    const values = typeof value === "string" ? [value] : [...value];
+    const scalar = KEY_TYPES[name.toLowerCase()] ?? "string";
+    const type = typeof value === "string" ? scalar : (`${scalar}List` as const);
+    return { ContextKeyName: name, ContextKeyValues: values, ContextKeyType: type };
+  });
+}
+
+function disagreement(op: EvaluatedOperation, aws: string | undefined, source: string): Finding {
+  return {
+    id: "AUDIT-AWS-DISAGREES",
+    severity: severityOf("AUDIT-AWS-DISAGREES"),
+    message: `${op.operation} (${op.request.action} on ${op.request.resource}): this tool says ${op.evaluation.decision}, AWS's simulator says ${aws ?? "nothing"}`,
+    location: { source, path: "Statement" },
+  };
+}

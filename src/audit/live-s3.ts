@@ -1,0 +1,242 @@
+import type { KMSClient } from "@aws-sdk/client-kms";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { parsePolicyText } from "../policy/parse.js";
+import type { S3AuditInput } from "./audit-s3.js";
+import type { DefaultEncryption, KeyMetadata, SourcedPolicy } from "./checks/types.js";
+import type { Finding } from "./types.js";
+import { severityOf } from "./registry.js";
+
+/**
+ * Reads a bucket's policy and settings live, with the standard AWS credential chain, and returns
+ * them as audit input. Every read the auditor is not allowed to make becomes an
+ * AUDIT-COULD-NOT-READ finding instead of an error. Only Get/Describe calls are sent.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html
+ */
+
+/** What to audit live. */
+export type LiveS3Target = Omit<
+  S3AuditInput,
+  | "bucketPolicy"
+  | "keyPolicy"
+  | "keyMetadata"
+  | "encryption"
+  | "ownership"
+  | "objectLockEnabled"
+  | "requesterPays"
+  | "readFindings"
+>;
+
+/** Clients and endpoint settings for a live audit. */
+export interface LiveS3Options {
+  /** An S3 client to use (tests); otherwise one is made from the options below */
+  s3?: S3Client;
+  /** A KMS client to use (tests); otherwise one is made for the key's region */
+  kms?: KMSClient;
+  /** S3 endpoint URL; the SDK also reads AWS_ENDPOINT_URL(_S3) itself */
+  endpoint?: string;
+  /** @default false */
+  pathStyle?: boolean;
+  /** @default the SDK's region chain, else us-east-1 */
+  region?: string;
+}
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Outcome of one read: a value, "absent" (the setting is not configured) or a failure. */
+type Read<T> = { value: T } | { absent: true } | { failed: string };
+
+/**
+ * @param target - bucket, use, prefixes, principal
+ * @param options - clients or endpoint settings
+ * @returns the audit input, with AUDIT-COULD-NOT-READ findings for what could not be read
+ */
+export async function readS3AuditInput(
+  target: LiveS3Target,
+  options: LiveS3Options = {},
+): Promise<S3AuditInput> {
+  const s3 = options.s3 ?? (await makeS3Client(options));
+  const sdk = await import("@aws-sdk/client-s3");
+  const bucket = target.bucket;
+  const findings: Finding[] = [];
+  const read = async <T>(what: string, call: () => Promise<Read<T>>): Promise<T | undefined> => {
+    const result = await call();
+    if ("failed" in result) findings.push(couldNotRead(what, bucket, result.failed));
+    return "value" in result ? result.value : undefined;
+  };
+
+  const policyText = await read("the bucket policy (s3:GetBucketPolicy)", () =>
+    attempt(
+      () => s3.send(new sdk.GetBucketPolicyCommand({ Bucket: bucket })),
+      (out) => out.Policy ?? '{"Statement": []}',
+      ["NoSuchBucketPolicy"],
+    ),
+  );
+  const absentPolicy = policyText === undefined && findings.length === 0;
+  if (findings[0]?.message.endsWith("NoSuchBucket (HTTP 404)")) return missingBucket(target);
+  const encryption = await read("default encryption (s3:GetEncryptionConfiguration)", () =>
+    attempt(
+      () => s3.send(new sdk.GetBucketEncryptionCommand({ Bucket: bucket })),
+      (out): DefaultEncryption => {
+        const sse =
+          out.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+        return { SSEAlgorithm: sse?.SSEAlgorithm, KMSMasterKeyID: sse?.KMSMasterKeyID };
+      },
+      ["ServerSideEncryptionConfigurationNotFoundError"],
+    ),
+  );
+  const ownership = await read("Object Ownership (s3:GetBucketOwnershipControls)", () =>
+    attempt(
+      () => s3.send(new sdk.GetBucketOwnershipControlsCommand({ Bucket: bucket })),
+      (out) => out.OwnershipControls?.Rules?.[0]?.ObjectOwnership as string | undefined,
+      // Without ownership controls a bucket behaves as ObjectWriter, but servers that do not
+      // implement the call (Ceph RGW 16) answer the same way: report nothing rather than guess.
+      ["OwnershipControlsNotFoundError"],
+    ),
+  );
+  const objectLock = await read("Object Lock (s3:GetBucketObjectLockConfiguration)", () =>
+    attempt(
+      () => s3.send(new sdk.GetObjectLockConfigurationCommand({ Bucket: bucket })),
+      (out) => out.ObjectLockConfiguration?.ObjectLockEnabled === "Enabled",
+      ["ObjectLockConfigurationNotFoundError"],
+    ),
+  );
+  const payer = await read("Requester Pays (s3:GetBucketRequestPayment)", () =>
+    attempt(
+      () => s3.send(new sdk.GetBucketRequestPaymentCommand({ Bucket: bucket })),
+      (out) => out.Payer === "Requester",
+      [],
+    ),
+  );
+  const key = await readKey(encryption, options, findings, bucket);
+
+  return {
+    ...target,
+    bucketPolicy: policyText === undefined ? undefined : livePolicy(policyText, bucket),
+    ...(absentPolicy ? { bucketPolicy: livePolicy('{"Statement": []}', bucket) } : {}),
+    encryption,
+    ownership,
+    objectLockEnabled: objectLock,
+    requesterPays: payer,
+    ...key,
+    readFindings: findings,
+  };
+}
+
+async function readKey(
+  encryption: DefaultEncryption | undefined,
+  options: LiveS3Options,
+  findings: Finding[],
+  bucket: string,
+): Promise<{ keyMetadata?: KeyMetadata; keyPolicy?: SourcedPolicy }> {
+  const keyId = encryption?.KMSMasterKeyID;
+  if (!keyId || !encryption.SSEAlgorithm?.startsWith("aws:kms")) return {};
+
+  const result = await readKeyPolicy(keyId, options);
+  for (const [what, reason] of result.failures) findings.push(couldNotRead(what, bucket, reason));
+  return { keyMetadata: result.keyMetadata, keyPolicy: result.keyPolicy };
+}
+
+/**
+ * Reads a KMS key's metadata (DescribeKey) and, for a customer managed key, its policy
+ * (GetKeyPolicy with PolicyName "default", the only name KMS accepts).
+ * @param keyId - key id, alias or ARN
+ * @param options - a KMS client, or the region to make one for
+ * @returns the metadata and policy that could be read, and the reads that failed
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html
+ */
+export async function readKeyPolicy(
+  keyId: string,
+  options: Pick<LiveS3Options, "kms" | "region">,
+): Promise<{ keyMetadata?: KeyMetadata; keyPolicy?: SourcedPolicy; failures: [string, string][] }> {
+  const sdk = await import("@aws-sdk/client-kms");
+  const region = keyId.startsWith("arn:") ? keyId.split(":")[3] : options.region;
+  const kms = options.kms ?? new sdk.KMSClient(region ? { region } : {});
+  const failures: [string, string][] = [];
+
+  const described = await attempt(
+    () => kms.send(new sdk.DescribeKeyCommand({ KeyId: keyId })),
+    (out): KeyMetadata => ({
+      KeyId: out.KeyMetadata?.KeyId,
+      Arn: out.KeyMetadata?.Arn,
+      KeyManager: out.KeyMetadata?.KeyManager,
+    }),
+    [],
+  );
+  if ("failed" in described) failures.push([`key ${keyId} (kms:DescribeKey)`, described.failed]);
+  const keyMetadata = "value" in described ? described.value : undefined;
+  if (keyMetadata?.KeyManager === "AWS") return { keyMetadata, failures };
+
+  const policy = await attempt(
+    () => kms.send(new sdk.GetKeyPolicyCommand({ KeyId: keyId, PolicyName: "default" })),
+    (out) => out.Policy,
+    [],
+  );
+  if ("failed" in policy)
+    failures.push([`the policy of key ${keyId} (kms:GetKeyPolicy)`, policy.failed]);
+  const text = "value" in policy ? policy.value : undefined;
+  const source = `key policy of ${keyMetadata?.Arn ?? keyId}`;
+  return {
+    keyMetadata,
+    keyPolicy: text ? { document: parsePolicyText(text, source), source } : undefined,
+    failures,
+  };
+}
+
+async function attempt<Out, T>(
+  call: () => Promise<Out>,
+  map: (out: Out) => T,
+  absentErrors: readonly string[],
+): Promise<Read<T>> {
+  try {
+    return { value: map(await call()) };
+  } catch (error) {
+    const shape = error as SdkError;
+    if (shape.name && absentErrors.includes(shape.name)) return { absent: true };
+    if (shape.$metadata?.httpStatusCode === 501 || shape.name === "NotImplemented")
+      return { absent: true };
+    const status = shape.$metadata?.httpStatusCode;
+    return { failed: `${shape.name ?? "error"}${status ? ` (HTTP ${status})` : ""}` };
+  }
+}
+
+function missingBucket(target: LiveS3Target): S3AuditInput {
+  const finding: Finding = {
+    id: "S3-BUCKET-NOT-FOUND",
+    severity: severityOf("S3-BUCKET-NOT-FOUND"),
+    message: `s3://${target.bucket} does not exist (NoSuchBucket)`,
+    location: { source: `s3://${target.bucket}` },
+  };
+  return { ...target, bucketMissing: true, readFindings: [finding] };
+}
+
+function couldNotRead(what: string, bucket: string, reason: string): Finding {
+  return {
+    id: "AUDIT-COULD-NOT-READ",
+    severity: severityOf("AUDIT-COULD-NOT-READ"),
+    message: `could not read ${what} of s3://${bucket}: ${reason}`,
+    location: { source: `s3://${bucket}` },
+  };
+}
+
+function livePolicy(text: string, bucket: string): SourcedPolicy {
+  const source = `bucket policy of s3://${bucket}`;
+  return { document: parsePolicyText(text, source), source };
+}
+
+async function makeS3Client(options: LiveS3Options): Promise<S3Client> {
+  const { S3Client } = await import("@aws-sdk/client-s3");
+  return new S3Client({
+    region: options.region ?? (await defaultRegion()),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.pathStyle === true,
+  });
+}
+
+async function defaultRegion(): Promise<string> {
+  return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+}

@@ -1,0 +1,39 @@
+import type { BucketAudit, Finding } from "../audit/types.js";
+import { redact } from "./redact.js";
+
+/**
+ * The audit as JSON: `{"buckets": [{"bucket", "operations": [{"operation", "action",
+ * "resource", "decision", "dependsOn", "statements"}], "findings": [{"id", "severity",
+ * "message", "location"}], "predictedChips": {"read", "write"}}]}`.
+ * @param audits - one audit per bucket
+ * @param env - the environment whose secrets must not appear
+ * @returns the JSON text, with a trailing newline
+ */
+export function renderAuditJson(
+  audits: readonly BucketAudit[],
+  env?: Readonly<Record<string, string | undefined>>,
+): string {
+  const buckets = audits.map((audit) => ({
+    bucket: audit.bucket,
+    operations: audit.operations.map((op) => ({
+      operation: op.operation,
+      action: op.action,
+      resource: op.resource,
+      decision: op.decision,
+      dependsOn: op.dependsOn,
+      statements: op.statements,
+    })),
+    findings: audit.findings.map((finding) => jsonFinding(finding, env)),
+    predictedChips: audit.predictedChips,
+  }));
+  return `${JSON.stringify({ buckets }, null, 2)}\n`;
+}
+
+function jsonFinding(finding: Finding, env?: Readonly<Record<string, string | undefined>>) {
+  return {
+    id: finding.id,
+    severity: finding.severity,
+    message: redact(finding.message, env),
+    location: finding.location ?? null,
+  };
+}

@@ -1,0 +1,41 @@
+import type { BucketAudit } from "../audit/types.js";
+import { markdownCell } from "./escape.js";
+import { redact } from "./redact.js";
+import { CUSTOMER_SIDE_NOTE, locationText } from "./audit-text.js";
+import { render } from "./templates.js";
+
+/**
+ * The audit as Markdown (for a pull-request comment or a CI summary), via
+ * templates/audit-markdown.hbs.
+ * @param audits - one audit per bucket
+ * @param env - the environment whose secrets must not appear
+ * @returns the Markdown text
+ */
+export async function renderAuditMarkdown(
+  audits: readonly BucketAudit[],
+  env?: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
+  const cell = (text: string) => markdownCell(redact(text, env));
+  const buckets = audits.map((audit) => ({
+    uri: `${audit.provider === "gcs" ? "gs" : "s3"}://${audit.bucket}`,
+    chips:
+      Object.entries(audit.predictedChips)
+        .map(([mode, chip]) => `${mode} ${chip}`)
+        .join(", ") || "none",
+    operations: audit.operations.map((op) => ({
+      operation: cell(op.operation ?? ""),
+      action: cell(op.action),
+      resource: cell(op.resource),
+      mark: op.decision === "allowed" ? "✅" : op.decision === "depends" ? "❔" : "❌",
+      decision: op.decision,
+      dependsOn: cell(op.dependsOn.join(", ")),
+    })),
+    findings: audit.findings.map((finding) => ({
+      severity: finding.severity,
+      id: finding.id,
+      message: cell(finding.message),
+      location: cell(locationText(finding)),
+    })),
+  }));
+  return render("audit-markdown", { buckets, note: CUSTOMER_SIDE_NOTE });
+}
