@@ -1,4 +1,4 @@
-import type { IAMClient } from "@aws-sdk/client-iam";
+import type { ContextEntry, ContextKeyTypeEnum, IAMClient } from "@aws-sdk/client-iam";
 import type { Decision, EvalRequest } from "../policy/eval/types.js";
 import type { S3AuditInput } from "./audit-s3.js";
 import { checkContext } from "./audit-s3.js";
@@ -88,11 +88,11 @@ const KEY_TYPES: Readonly<Record<string, "boolean" | "numeric">> = {
   "s3:max-keys": "numeric",
 };
 
-function contextEntries(request: EvalRequest) {
+function contextEntries(request: EvalRequest): ContextEntry[] {
   return Object.entries(request.context ?? {}).map(([name, value]) => {
     const values = typeof value === "string" ? [value] : [...value];
     const scalar = KEY_TYPES[name.toLowerCase()] ?? "string";
-    const type = typeof value === "string" ? scalar : (`${scalar}List` as const);
+    const type = (typeof value === "string" ? scalar : `${scalar}List`) as ContextKeyTypeEnum;
     return { ContextKeyName: name, ContextKeyValues: values, ContextKeyType: type };
   });
 }
