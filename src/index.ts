@@ -49,3 +49,9 @@ export { mergePolicy, assertPolicySize, policySize, POLICY_SIZE_LIMITS } from ".
 export type { MergeOptions, MergeResult, PolicyKind } from "./policy/merge.js";
 export { writeFileAtomic } from "./policy/write.js";
 export { escapeIamLiteral } from "./policy/escape.js";
+export { probeGcs } from "./gcs/probe.js";
+export type { GcsProbeOptions } from "./gcs/probe.js";
+export { auditGcs, readGcsAuditInput } from "./gcs/audit.js";
+export type { GcsAuditInput } from "./gcs/audit.js";
+export { GCS_CHECKS } from "./gcs/checks.js";
+export { STORAGE_ROLES, ROLES_SOURCE } from "./gcs/roles.js";

@@ -1,5 +1,5 @@
 import type { Storage } from "@google-cloud/storage";
-import { isUsageError, NimbleError } from "../errors.js";
+import { NimbleError } from "../errors.js";
 import type { Use } from "../nimble.js";
 import { TEST_OBJECT_NAME } from "../nimble.js";
 import { assertNotDeleteRequest } from "../policy/guard.js";
@@ -177,7 +177,7 @@ export function classify(
   operation: string,
   target: Target,
 ): { status: ProbeStatus; detail: string } {
-  if (error instanceof NimbleError && !isUsageError(error)) throw error;
+  if (error instanceof NimbleError && error.code === "E_FORBIDDEN_REQUEST") throw error;
   const status = httpStatus(error);
   const message = errorMessage(error);
   const cause = `${operation} on ${target.url}`;

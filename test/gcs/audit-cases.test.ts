@@ -34,8 +34,8 @@ function decide(policy: unknown, c: PermissionCase): string {
   }).decision;
 }
 
-const ops = (audit: ReturnType<typeof auditGcs>) =>
-  Object.fromEntries(audit.operations.map((o) => [o.operation, o.decision]));
+const ops = (audit: ReturnType<typeof auditGcs>): Record<string, string> =>
+  Object.fromEntries<string>(audit.operations.map((o) => [o.operation, o.decision]));
 const ids = (audit: ReturnType<typeof auditGcs>) => audit.findings.map((f) => f.id);
 
 describe("C23: Object Creator + Object Viewer, no conditions", () => {
