@@ -1,0 +1,243 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import type { CliIo } from "../../src/cli/io.js";
+import { planProbes } from "../../src/cli/commands/probe.js";
+import { RGW_USERS, rgwEndpoint } from "../support/servers.js";
+import { ownerBucket, uniqueBucket } from "./support/rgw.js";
+
+interface Captured extends CliIo {
+  out: string;
+  err: string;
+}
+
+function fakeIo(files: Record<string, string> = {}, env: Record<string, string> = {}): Captured {
+  const io: Captured = {
+    out: "",
+    err: "",
+    stdout: (text) => void (io.out += text),
+    stderr: (text) => void (io.err += text),
+    readInput: (path) =>
+      path in files ? Promise.resolve(files[path] as string) : Promise.reject(new Error("ENOENT")),
+    isTty: false,
+    env,
+  };
+  return io;
+}
+
+const defaults = { for: "jobs", format: "text", timeout: 10, concurrency: 4 };
+
+describe("planProbes: argv in, plan out", () => {
+  it.each([
+    [
+      "a positional target with a bare --read",
+      { targets: ["s3://b-1/in/"], read: "" },
+      [["read", "s3://b-1/in/"]],
+    ],
+    [
+      "a positional target with bare --read and --write",
+      { targets: ["s3://b-1/io/"], read: "", write: "" },
+      [
+        ["read", "s3://b-1/io/"],
+        ["write", "s3://b-1/io/"],
+      ],
+    ],
+    [
+      "--read URL and --write URL together",
+      { read: "s3://b-1/in/", write: "s3://b-1/out/" },
+      [
+        ["read", "s3://b-1/in/"],
+        ["write", "s3://b-1/out/"],
+      ],
+    ],
+    [
+      "repeated --write",
+      { write: ["s3://b-1/a/", "gs://b-2/b/"] },
+      [
+        ["write", "s3://b-1/a/"],
+        ["write", "gs://b-2/b/"],
+      ],
+    ],
+  ])("plans %s", async (_what, args, expected) => {
+    const plan = await planProbes({ ...defaults, ...args }, fakeIo());
+
+    expect(plan.specs.map((s) => [s.mode, s.target.url])).toEqual(expected);
+  });
+
+  it("turns --timeout seconds into a per-request timeout in ms, with endpoint and path style", async () => {
+    const args = {
+      ...defaults,
+      write: "s3://b-1/o/",
+      timeout: 2.5,
+      endpoint: "http://127.0.0.1:9",
+      "path-style": true,
+      region: "eu-west-1",
+    };
+
+    const plan = await planProbes(args, fakeIo());
+
+    expect(plan.options).toMatchObject({
+      timeoutMs: 2500,
+      concurrency: 4,
+      s3: {
+        timeoutMs: 2500,
+        endpoint: "http://127.0.0.1:9",
+        forcePathStyle: true,
+        region: "eu-west-1",
+      },
+    });
+  });
+
+  it("adds the connections of a --config file", async () => {
+    const file = "connections:\n  - for: delivery\n    write: s3://b-1/results/\n";
+
+    const plan = await planProbes({ ...defaults, config: "p.yaml" }, fakeIo({ "p.yaml": file }));
+
+    expect(plan.specs.map((s) => [s.mode, s.use, s.target.url])).toEqual([
+      ["write", "delivery", "s3://b-1/results/"],
+    ]);
+  });
+
+  it.each([
+    ["no target at all", {}, /name what to probe/],
+    ["a positional target without a mode", { targets: ["s3://b-1/in/"] }, /--read or --write/],
+    [
+      "a read probe for delivery",
+      { for: "delivery", read: "s3://b-1/in/" },
+      /^--read: --for delivery has no read access/,
+    ],
+    ["a bad bucket name", { read: "s3://B/in/" }, /^--read: "B" is not a valid S3 bucket name/],
+    [
+      "a zero timeout",
+      { read: "s3://b-1/in/", timeout: 0 },
+      /^--timeout: must be a positive number/,
+    ],
+    [
+      "an endpoint that is not a URL",
+      { read: "s3://b-1/in/", endpoint: "localhost:9000" },
+      /^--endpoint: must be an http/,
+    ],
+    [
+      "a config file that cannot be read",
+      { config: "missing.yaml" },
+      /^--config: cannot read missing\.yaml/,
+    ],
+  ])("refuses %s", async (_what, args, message) => {
+    await expect(planProbes({ ...defaults, ...args }, fakeIo())).rejects.toThrow(message);
+  });
+});
+
+describe("nimble-bucket probe: usage errors", () => {
+  it.each([
+    ["no target", ["probe"]],
+    ["an unknown format", ["probe", "--read", "s3://b-1/in/", "--format", "sarif"]],
+    ["a prefix with a wildcard", ["probe", "--write", "s3://b-1/out*/"]],
+  ])("exits 2 with nothing on stdout for %s", async (_what, argv) => {
+    const io = fakeIo();
+
+    const code = await main(argv, io);
+
+    expect(code).toBe(2);
+    expect(io.out).toBe("");
+    expect(io.err).toMatch(/^nimble-bucket: /);
+  });
+});
+
+describe.skipIf(!rgwEndpoint())("nimble-bucket probe against Ceph RGW", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  function ownerEnv(): Record<string, string> {
+    const env = {
+      AWS_ACCESS_KEY_ID: RGW_USERS.owner.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: RGW_USERS.owner.secretAccessKey,
+      AWS_REGION: "us-east-1",
+    };
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    vi.stubEnv("AWS_PROFILE", "");
+    return env;
+  }
+
+  it("exits 0 with a JSON report when both paths of a Job are ready", async () => {
+    const bucket = uniqueBucket("cli");
+    await ownerBucket(bucket, { objects: ["input/urls.csv"] });
+    const io = fakeIo({}, ownerEnv());
+    const argv = ["probe", "--read", `s3://${bucket}/input/`, "--write", `s3://${bucket}/output/`];
+
+    const code = await main(
+      [...argv, "--endpoint", rgwEndpoint() ?? "", "--path-style", "--format", "json"],
+      io,
+    );
+
+    const report = JSON.parse(io.out) as { results: { status: string; mode: string }[] };
+    expect(code).toBe(0);
+    expect(report.results.map((r) => [r.mode, r.status])).toEqual([
+      ["read", "ok"],
+      ["write", "ok"],
+    ]);
+    expect(`${io.out}${io.err}`).not.toContain(RGW_USERS.owner.secretAccessKey);
+  });
+
+  it("honours AWS_ENDPOINT_URL_S3 and exits 1 for a missing bucket", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_S3", rgwEndpoint() ?? "");
+    const io = fakeIo({}, ownerEnv());
+
+    const code = await main(
+      ["probe", "s3://nb-probe-never-made/input/", "--read", "--path-style"],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.out).toMatch(/^✗ Bucket does not exist +read +s3:\/\/nb-probe-never-made\/input\/\n/);
+    expect(io.out).toMatch(/HeadBucket returned 404/);
+  });
+
+  it("writes JUnit with one test case per probe and a failure for the failed one", async () => {
+    const bucket = uniqueBucket("junit");
+    await ownerBucket(bucket);
+    const io = fakeIo({}, ownerEnv());
+    const argv = [
+      "probe",
+      "--read",
+      `s3://${bucket}/input/`,
+      "--read",
+      "s3://nb-probe-never-made/in/",
+    ];
+
+    const code = await main(
+      [...argv, "--endpoint", rgwEndpoint() ?? "", "--path-style", "--format", "junit"],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.out.match(/<testcase /g)).toHaveLength(2);
+    expect(io.out.match(/<failure type="bucket-not-found"/g)).toHaveLength(1);
+  });
+});
+
+describe("nimble-bucket probe: colour", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each([
+    ["colours chips on a terminal", true, {}, true],
+    ["honours NO_COLOR on a terminal", true, { NO_COLOR: "1" }, false],
+    ["prints no colour into a pipe", false, {}, false],
+  ])("%s", async (_what, isTty, env, coloured) => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "example-secret-key");
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    const io = fakeIo({}, env);
+    io.isTty = isTty;
+    const closed = "http://127.0.0.1:9";
+
+    const code = await main(
+      ["probe", "--read", "s3://b-1/in/", "--endpoint", closed, "--path-style"],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.out.includes("\u001b[31m✗ Connection failed")).toBe(coloured);
+  });
+});
