@@ -35,7 +35,7 @@ function decide(policy: unknown, c: PermissionCase): string {
 }
 
 const ops = (audit: ReturnType<typeof auditGcs>): Record<string, string> =>
-  Object.fromEntries<string>(audit.operations.map((o) => [o.operation, o.decision]));
+  Object.fromEntries(audit.operations.map((o) => [o.operation ?? o.action, o.decision]));
 const ids = (audit: ReturnType<typeof auditGcs>) => audit.findings.map((f) => f.id);
 
 describe("C23: Object Creator + Object Viewer, no conditions", () => {
