@@ -76,12 +76,5 @@ async function probeOne(spec: ProbeSpec, options: RunOptions): Promise<ProbeResu
 async function defaultProber(provider: Target["provider"]): Promise<Prober> {
   if (provider === "s3") return (await import("./s3.js")).probeS3;
 
-  const gcs = (await import(GCS_PROBE)) as { probeGcs: Prober };
-  return gcs.probeGcs;
+  return (await import("../gcs/probe.js")).probeGcs;
 }
-
-/**
- * The GCS helper's module. TODO: make this a literal `import("../gcs/probe.js")` once
- * src/gcs/probe.ts exists (a literal lets tsc check the signature and esbuild bundle it).
- */
-const GCS_PROBE = "../gcs/probe.js";
