@@ -22,7 +22,12 @@ export function simulation(policy: PolicyDocument, request: EvalRequest): Simula
       principal: request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: RESOURCE_ACCOUNT },
-      contextVariables: { ...request.context },
+      contextVariables: Object.fromEntries(
+        Object.entries(request.context ?? {}).map(([k, v]) => [
+          k,
+          typeof v === "string" ? v : [...v],
+        ]),
+      ),
     },
     identityPolicies: [ALLOW_ALL],
     serviceControlPolicies: [],

@@ -2,7 +2,13 @@
  * A policy compiled once for repeated evaluation (cached per document object).
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
  */
-import { POLICY_VERSION, toList, type PolicyDocument, type Statement } from "../types.js";
+import {
+  POLICY_VERSION,
+  toList,
+  type PolicyDocument,
+  type PrincipalBlock,
+  type Statement,
+} from "../types.js";
 import { compileConditions, type CompiledCondition } from "./conditions.js";
 import type { RequestContext } from "./context.js";
 import {
@@ -19,7 +25,7 @@ import type { Tri } from "./tri.js";
 /** Resource match: decided at compile time unless the pattern holds a policy variable. */
 type ResourceTest = (resource: string, context: RequestContext) => Tri;
 
-/** One statement, ready to evaluate. */
+/** One statement, ready to evaluate. Resource and Condition compile on first use. */
 export interface CompiledStatement {
   index: number;
   sid?: string;
@@ -30,9 +36,9 @@ export interface CompiledStatement {
   /** matches the lower-cased action */
   action: Matcher;
   notAction: boolean;
-  resource: ResourceTest;
+  resource: () => ResourceTest;
   notResource: boolean;
-  conditions: CompiledCondition[];
+  conditions: () => CompiledCondition[];
 }
 
 const compiled = new WeakMap<PolicyDocument, CompiledStatement[]>();
@@ -52,6 +58,25 @@ export function compilePolicy(policy: PolicyDocument): CompiledStatement[] {
   return statements;
 }
 
+const principalCache = new Map<string, PrincipalSet>();
+
+/** Principal blocks repeat across policies (bounded cache; the sets are never mutated). */
+function principals(block: PrincipalBlock): PrincipalSet {
+  const key = typeof block === "string" ? block : JSON.stringify(block);
+  let set = principalCache.get(key);
+  if (!set) {
+    if (principalCache.size > 50_000) principalCache.clear();
+    set = compilePrincipals(block);
+    principalCache.set(key, set);
+  }
+  return set;
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 function compileStatement(
   s: Statement,
   index: number,
@@ -59,19 +84,20 @@ function compileStatement(
   variables: boolean,
 ): CompiledStatement {
   const effect = s.Effect === "Allow" || s.Effect === "Deny" ? s.Effect : undefined;
-  return {
+  const statement: CompiledStatement = {
     index,
-    ...(s.Sid !== undefined ? { sid: s.Sid } : {}),
     path,
     effect,
-    ...(s.Principal !== undefined ? { principal: compilePrincipals(s.Principal) } : {}),
-    ...(s.NotPrincipal !== undefined ? { notPrincipal: compilePrincipals(s.NotPrincipal) } : {}),
     action: compileActions(toList(s.Action ?? s.NotAction)),
     notAction: s.Action === undefined && s.NotAction !== undefined,
-    resource: compileResources(toList(s.Resource ?? s.NotResource), variables),
+    resource: lazy(() => compileResources(toList(s.Resource ?? s.NotResource), variables)),
     notResource: s.Resource === undefined && s.NotResource !== undefined,
-    conditions: s.Condition ? compileConditions(s.Condition, variables) : [],
+    conditions: lazy(() => (s.Condition ? compileConditions(s.Condition, variables) : [])),
   };
+  if (s.Sid !== undefined) statement.sid = s.Sid;
+  if (s.Principal !== undefined) statement.principal = principals(s.Principal);
+  else if (s.NotPrincipal !== undefined) statement.notPrincipal = principals(s.NotPrincipal);
+  return statement;
 }
 
 /**
@@ -79,16 +105,40 @@ function compileStatement(
  * supported in Action.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
  */
+const actionListCache = new Map<string, Matcher>();
+
 function compileActions(patterns: string[]): Matcher {
-  const exact = new Set<string>();
+  const key = patterns.join("\n");
+  let matcher = actionListCache.get(key);
+  if (!matcher) {
+    if (actionListCache.size > 50_000) actionListCache.clear();
+    matcher = buildActions(patterns);
+    actionListCache.set(key, matcher);
+  }
+  return matcher;
+}
+
+function buildActions(patterns: string[]): Matcher {
+  const exact: string[] = [];
   const wild: Matcher[] = [];
   for (const pattern of patterns) {
     const lower = pattern.toLowerCase();
-    if (lower.includes("*") || lower.includes("?")) {
-      wild.push(toMatcher(tokenize(lower, { wildcards: true, variables: false }), false));
-    } else exact.add(lower);
+    if (lower.includes("*") || lower.includes("?")) wild.push(actionMatcher(lower));
+    else exact.push(lower);
   }
-  return (action) => exact.has(action) || wild.some((m) => m(action));
+  return (action) => exact.includes(action) || wild.some((m) => m(action));
+}
+
+const actionCache = new Map<string, Matcher>();
+
+function actionMatcher(lower: string): Matcher {
+  let matcher = actionCache.get(lower);
+  if (!matcher) {
+    if (actionCache.size > 50_000) actionCache.clear();
+    matcher = toMatcher(tokenize(lower, { wildcards: true, variables: false }), false);
+    actionCache.set(lower, matcher);
+  }
+  return matcher;
 }
 
 /**
@@ -109,7 +159,21 @@ function compileResources(patterns: string[], variables: boolean): ResourceTest 
   };
 }
 
+/** Resource tests by pattern: bucket policies repeat the same ARNs (bounded cache). */
+const resourceCache = new Map<string, ResourceTest>();
+
 function compileResource(pattern: string, variables: boolean): ResourceTest {
+  const key = `${variables ? 1 : 0}${pattern}`;
+  let test = resourceCache.get(key);
+  if (!test) {
+    if (resourceCache.size > 50_000) resourceCache.clear();
+    test = buildResourceTest(pattern, variables);
+    resourceCache.set(key, test);
+  }
+  return test;
+}
+
+function buildResourceTest(pattern: string, variables: boolean): ResourceTest {
   const tokens = tokenize(pattern, { wildcards: true, variables });
   if (!hasVariables(tokens)) {
     const matcher = toArnMatcher(tokens);

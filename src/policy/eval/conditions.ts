@@ -61,8 +61,22 @@ function compileOne(op: string, key: string, values: string[], vars: boolean): C
   }
   const family = FAMILIES[base];
   if (!family) return { ...common, tests: [], negated: false, kind: "unsupported" };
-  const tests = values.map((v) => family.prepare(v, vars));
+  const tests = values.map((v) => prepared(base, family, v, vars));
   return { ...common, tests, negated: family.negated, kind: "compare" };
+}
+
+/** Value tests by operator and value: policies repeat the same values (bounded cache). */
+const testCache = new Map<string, ValueTest>();
+
+function prepared(base: string, family: Family, value: string, vars: boolean): ValueTest {
+  const key = `${base}\u0000${vars ? 1 : 0}${value}`;
+  let test = testCache.get(key);
+  if (!test) {
+    if (testCache.size > 50_000) testCache.clear();
+    test = family.prepare(value, vars);
+    testCache.set(key, test);
+  }
+  return test;
 }
 
 function parseOperator(op: string): Pick<CompiledCondition, "set" | "ifExists"> & { base: string } {

@@ -4,7 +4,7 @@
  */
 import type { PolicyDocument } from "../types.js";
 import { compilePolicy, type CompiledStatement } from "./compile.js";
-import { evaluateCondition } from "./conditions.js";
+import { evaluateCondition, type CompiledCondition } from "./conditions.js";
 import { contextOf, type RequestContext } from "./context.js";
 import {
   notPrincipalApplies,
@@ -40,7 +40,7 @@ export function evaluatePolicy(policy: PolicyDocument, request: EvalRequest): Ev
   const outcomes: Outcome[] = [];
   for (const statement of compilePolicy(policy)) {
     const outcome = evaluateStatement(statement, info, action, request.resource, context);
-    if (outcome.result !== false) outcomes.push(outcome);
+    if (outcome) outcomes.push(outcome);
   }
   return decide(outcomes);
 }
@@ -104,21 +104,33 @@ function evaluateStatement(
   action: string,
   resource: string,
   context: RequestContext,
-): Outcome {
-  const no = { statement, result: false, byCondition: false };
-  if (!appliesToPrincipal(statement, info)) return no;
-  if (statement.action(action) === statement.notAction) return no;
+): Outcome | undefined {
+  if (!appliesToPrincipal(statement, info)) return undefined;
+  if (statement.action(action) === statement.notAction) return undefined;
 
-  const resourceMatch = statement.resource(resource, context);
+  const resourceMatch = statement.resource()(resource, context);
   const resourceResult = statement.notResource ? negate(resourceMatch) : resourceMatch;
-  if (resourceResult === false) return no;
+  if (resourceResult === false) return undefined;
   if (statement.effect === undefined) {
     return { statement, result: undecided([`${statement.path}.Effect`]), byCondition: false };
   }
-  const conditions = and(statement.conditions.map((c) => evaluateCondition(c, context)));
-  const result = and([resourceResult, conditions]);
-  const byCondition = statement.conditions.length > 0 && resourceResult === true;
-  return { statement, result, byCondition };
+  const conditions = statement.conditions();
+  const result = conditions.length
+    ? and([resourceResult, allConditions(conditions, context)])
+    : resourceResult;
+  if (result === false) return undefined;
+  return { statement, result, byCondition: conditions.length > 0 && resourceResult === true };
+}
+
+/** Conditions ANDed: every operator, every key. */
+function allConditions(conditions: CompiledCondition[], context: RequestContext): Tri {
+  let open: Tri[] | undefined;
+  for (const condition of conditions) {
+    const value = evaluateCondition(condition, context);
+    if (value === false) return false;
+    if (value !== true) (open ??= []).push(value);
+  }
+  return open ? and(open) : true;
 }
 
 function negate(value: Tri): Tri {

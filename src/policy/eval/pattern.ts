@@ -112,6 +112,11 @@ const regexCache = new Map<string, RegExp>();
  */
 export function toMatcher(tokens: readonly Token[], ignoreCase: boolean): Matcher {
   if (tokens.length === 1 && tokens[0]?.kind === "star") return ALWAYS;
+  const [first, second] = tokens;
+  if (!ignoreCase && tokens.length === 2 && first?.kind === "text" && second?.kind === "star") {
+    const prefix = first.text;
+    return (v) => v.startsWith(prefix);
+  }
   if (tokens.every((t) => t.kind === "text")) {
     const text = tokens.map((t) => (t.kind === "text" ? t.text : "")).join("");
     const want = ignoreCase ? text.toLowerCase() : text;
@@ -172,10 +177,17 @@ export function arnSegments(tokens: readonly Token[]): Token[][] | undefined {
 
 /** Splits a concrete ARN into its six segments, or undefined when it is not an ARN. */
 export function splitArn(value: string): string[] | undefined {
+  const cached = arnCache.get(value);
+  if (cached !== undefined || arnCache.has(value)) return cached;
+
   const parts = value.split(":");
-  if (parts.length < 6) return undefined;
-  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+  const split = parts.length < 6 ? undefined : [...parts.slice(0, 5), parts.slice(5).join(":")];
+  if (arnCache.size > 10_000) arnCache.clear();
+  arnCache.set(value, split);
+  return split;
 }
+
+const arnCache = new Map<string, string[] | undefined>();
 
 /**
  * A matcher for an ARN pattern: each of the six segments is matched on its own, so a wildcard
@@ -187,9 +199,11 @@ export function toArnMatcher(tokens: readonly Token[]): Matcher {
   const segments = arnSegments(tokens);
   if (!segments) return () => false;
 
-  const matchers = segments.map((segment) => toMatcher(segment.length ? segment : [], false));
+  const matchers = segments.map((segment) => toMatcher(segment, false));
   return (value) => {
     const parts = splitArn(value);
-    return parts !== undefined && matchers.every((m, i) => m(parts[i] ?? ""));
+    if (parts === undefined) return false;
+    for (let i = 0; i < 6; i++) if (!(matchers[i] as Matcher)(parts[i] as string)) return false;
+    return true;
   };
 }

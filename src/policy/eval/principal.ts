@@ -59,9 +59,9 @@ function unique(list: string[]): string[] {
 /** A compiled Principal / NotPrincipal block. */
 export interface PrincipalSet {
   any: boolean;
-  accounts: Set<string>;
-  arns: Set<string>;
-  services: Set<string>;
+  accounts: string[];
+  arns: string[];
+  services: string[];
 }
 
 /**
@@ -69,12 +69,7 @@ export interface PrincipalSet {
  * and session ARNs, `{"Service": ...}`. Other keys (Federated, CanonicalUser) name no IAM caller.
  */
 export function compilePrincipals(block: PrincipalBlock): PrincipalSet {
-  const set: PrincipalSet = {
-    any: false,
-    accounts: new Set(),
-    arns: new Set(),
-    services: new Set(),
-  };
+  const set: PrincipalSet = { any: false, accounts: [], arns: [], services: [] };
   if (block === "*") return { ...set, any: true };
   for (const [kind, values] of Object.entries(block)) {
     for (const value of toList(values)) addPrincipal(set, kind, value);
@@ -84,16 +79,16 @@ export function compilePrincipals(block: PrincipalBlock): PrincipalSet {
 
 function addPrincipal(set: PrincipalSet, kind: string, value: string): void {
   if (kind === "Service") {
-    set.services.add(value);
+    set.services.push(value);
     return;
   }
   if (kind !== "AWS") return;
   if (value === "*") set.any = true;
-  else if (/^\d{12}$/.test(value)) set.accounts.add(value);
+  else if (/^\d{12}$/.test(value)) set.accounts.push(value);
   else {
     const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(value);
-    if (root?.[1]) set.accounts.add(root[1]);
-    else set.arns.add(value);
+    if (root?.[1]) set.accounts.push(root[1]);
+    else set.arns.push(value);
   }
 }
 
@@ -106,12 +101,12 @@ function addPrincipal(set: PrincipalSet, kind: string, value: string): void {
  */
 export function principalMatches(set: PrincipalSet, info: PrincipalInfo): boolean {
   if (set.any) return true;
-  if (info.service !== undefined) return set.services.has(info.service);
+  if (info.service !== undefined) return set.services.includes(info.service);
 
   return (
-    (info.account !== undefined && set.accounts.has(info.account)) ||
-    set.arns.has(info.arn) ||
-    (info.role !== undefined && set.arns.has(info.role))
+    (info.account !== undefined && set.accounts.includes(info.account)) ||
+    set.arns.includes(info.arn) ||
+    (info.role !== undefined && set.arns.includes(info.role))
   );
 }
 
@@ -123,12 +118,12 @@ export function principalMatches(set: PrincipalSet, info: PrincipalInfo): boolea
  */
 export function notPrincipalApplies(set: PrincipalSet, info: PrincipalInfo): boolean {
   if (set.any) return false;
-  if (info.service !== undefined) return !set.services.has(info.service);
+  if (info.service !== undefined) return !set.services.includes(info.service);
 
   return !info.chain.every((identity) => isListed(set, identity));
 }
 
 function isListed(set: PrincipalSet, identity: string): boolean {
   const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(identity);
-  return root?.[1] ? set.accounts.has(root[1]) : set.arns.has(identity);
+  return root?.[1] ? set.accounts.includes(root[1]) : set.arns.includes(identity);
 }
