@@ -1,5 +1,5 @@
-import type * as S3Sdk from "@aws-sdk/client-s3";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import type * as S3Sdk from "./sdk.js";
 import type { Use } from "../nimble.js";
 import { TEST_OBJECT_NAME } from "../nimble.js";
 import type { Classification, OperationContext, S3Operation } from "./classify.js";
@@ -60,7 +60,7 @@ export async function probeS3(
   options: S3ProbeOptions = {},
 ): Promise<ProbeResult> {
   const use = options.use ?? "jobs";
-  const sdk = await import("@aws-sdk/client-s3");
+  const sdk = await import("./sdk.js");
   const session = new Session(sdk, target, options, await clientFor(sdk, options));
   const steps = mode === "read" ? readSteps : writeSteps;
 
@@ -76,7 +76,7 @@ export async function probeS3(
  * @returns a client whose `send` refuses every Delete* command
  */
 export async function createProbeClient(options: S3ProbeOptions = {}): Promise<S3Client> {
-  return clientFor(await import("@aws-sdk/client-s3"), options);
+  return clientFor(await import("./sdk.js"), options);
 }
 
 interface Outcome {
