@@ -86,7 +86,8 @@ describe("confirmWithAws", () => {
 
     const asked = iam
       .commandCalls(SimulateCustomPolicyCommand)
-      .map((c) => c.args[0].input.ResourceArns?.[0]);
-    expect(asked).not.toContain("arn:aws:s3:::example-bucket/output/example");
+      .map((c) => `${c.args[0].input.ActionNames?.[0]} ${c.args[0].input.ResourceArns?.[0]}`);
+    expect(asked).toContain("s3:GetObject arn:aws:s3:::example-bucket/output/example");
+    expect(asked).not.toContain("s3:PutObject arn:aws:s3:::example-bucket/output/example");
   });
 });
