@@ -46,7 +46,7 @@ export async function main(rawArgv: readonly string[], io: CliIo): Promise<numbe
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new NimbleError("E_USAGE", message);
+      throw error ?? new NimbleError("E_USAGE", message.replace(/\s*\n\s*/g, " "));
     });
 
   const setExitCode = (code: number): void => {
