@@ -9,6 +9,7 @@ export default tseslint.config(
       "coverage/",
       "bin/",
       "scripts/**/*.mjs",
+      "bench/**/*.mjs",
       "eslint.config.js",
     ],
   },
