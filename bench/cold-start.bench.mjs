@@ -8,14 +8,14 @@ import { fileURLToPath } from "node:url";
 const GOAL = 1.5;
 const runs = Number(process.argv[2] ?? 40);
 const bin = fileURLToPath(new URL("../bin/nimble-bucket.js", import.meta.url));
-const bundle = new URL("../dist/bundle/main.mjs", import.meta.url);
+const bundle = new URL("../dist/bundle/nimble-bucket.mjs", import.meta.url);
 const subjects = {
   "node -e 0": ["-e", "0"],
   "nimble-bucket policy s3": [bin, "policy", "s3", "--bucket", "example-bucket"],
 };
 
 if (!existsSync(bundle)) {
-  console.error("dist/bundle/main.mjs is missing: run npm run build first");
+  console.error("dist/bundle/nimble-bucket.mjs is missing: run npm run build first");
   process.exit(1);
 }
 

@@ -53,11 +53,25 @@ const skipHelpCache = {
     });
   },
 };
+const entry = {
+  name: "entry",
+  setup(build) {
+    build.onResolve({ filter: /^nb-entry$/ }, () => ({ path: "nb-entry", namespace: "entry" }));
+    build.onLoad({ filter: /.*/, namespace: "entry" }, () => ({
+      contents:
+        'export { main } from "./src/cli/main.ts";\n' +
+        'export { processIo } from "./src/cli/io.ts";\n',
+      resolveDir: root.pathname,
+      loader: "js",
+    }));
+  },
+};
 const outdir = new URL("dist/bundle/", root).pathname;
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: "src/cli/main.ts", io: "src/cli/io.ts" },
+  // One entry (main and processIo together), so start-up loads one file plus the command's chunk.
+  entryPoints: { "nimble-bucket": "nb-entry" },
   absWorkingDir: root.pathname,
   outdir,
   bundle: true,
@@ -68,7 +82,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   chunkNames: "chunk-[hash]",
   external,
-  plugins: [plainStringWidth, skipHelpCache],
+  plugins: [entry, plainStringWidth, skipHelpCache],
   // yargs' ESM build calls createRequire(import.meta.url); give the bundle a `require` too.
   banner: {
     js: "import { createRequire as __nbCreateRequire } from 'node:module'; const require = __nbCreateRequire(import.meta.url);",

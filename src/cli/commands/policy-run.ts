@@ -11,7 +11,6 @@ import { writeFileAtomic } from "../../policy/write.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../io.js";
 import type { GcsArgs, KmsArgs, S3Args } from "./policy.js";
-import { blockingDenyWarnings, blockingKeyDenyWarnings } from "./policy-warnings.js";
 
 /**
  * Handlers of `policy s3|kms|gcs`: options in, text out (stdout or --write), guidance on stderr.
@@ -42,7 +41,10 @@ export async function runS3(args: S3Args, io: CliIo): Promise<number> {
   const text = await renderS3Policy(policy, args.format, { bucket: args.bucket, use: args.use });
 
   if (args.merge === undefined) io.stderr(replaceNote(args));
-  if (args.merge !== undefined) warnAll(io, blockingDenyWarnings(policy, args));
+  if (args.merge !== undefined) {
+    const { blockingDenyWarnings } = await import("./policy-warnings.js");
+    warnAll(io, blockingDenyWarnings(policy, args));
+  }
   return emit(text, args.write, io);
 }
 
@@ -59,6 +61,7 @@ export async function runKms(args: KmsArgs, io: CliIo): Promise<number> {
     output = await merged(args.merge, statements, kmsOwnedSids(args.use), io, {
       kind: "kms-key-policy",
     });
+    const { blockingKeyDenyWarnings } = await import("./policy-warnings.js");
     warnAll(io, blockingKeyDenyWarnings(output, args));
   } else if (args.account !== undefined) {
     output = kmsKeyPolicy({ ...args, account: args.account });
