@@ -172,6 +172,10 @@ function appliesTo(key: string, action: string): boolean {
 
 /** Which parts of the language a generated policy may use. */
 export interface GeneratorOptions {
+  /** conditions on statements (default true) */
+  conditions?: boolean;
+  /** only ARN and "*" principals (RGW does not accept bare account ids) */
+  arnPrincipals?: boolean;
   notPrincipal?: boolean;
   variables?: boolean;
   keyCase?: boolean;
@@ -201,7 +205,10 @@ function statement(rng: Rng, options: GeneratorOptions): Statement {
   const effect = rng() < 0.65 ? "Allow" : "Deny";
   const s: Statement = { Effect: effect };
   if (rng() < 0.3) s.Sid = `S${Math.floor(rng() * 100)}`;
-  const principals = some(rng, PRINCIPAL_VALUES);
+  const pool = options.arnPrincipals
+    ? PRINCIPAL_VALUES.filter((p) => !/^\d+$/.test(p))
+    : PRINCIPAL_VALUES;
+  const principals = some(rng, pool);
   const block = principals.includes("*") && rng() < 0.5 ? "*" : { AWS: oneOrMany(rng, principals) };
   if (effect === "Deny" && options.notPrincipal && rng() < 0.2 && block !== "*") {
     s.NotPrincipal = block;
@@ -209,13 +216,13 @@ function statement(rng: Rng, options: GeneratorOptions): Statement {
   const actions = oneOrMany(rng, some(rng, ACTIONS));
   if (rng() < 0.15) s.NotAction = actions;
   else s.Action = actions;
-  const pool = options.variables
+  const resourcePool = options.variables
     ? [...RESOURCES, "arn:aws:s3:::bkt/${aws:username}/*", "arn:aws:s3:::bkt/${*}*"]
     : RESOURCES;
-  const resources = oneOrMany(rng, some(rng, pool));
+  const resources = oneOrMany(rng, some(rng, resourcePool));
   if (rng() < 0.1) s.NotResource = resources;
   else s.Resource = resources;
-  if (rng() < 0.55) s.Condition = condition(rng, options);
+  if (rng() < 0.55 && options.conditions !== false) s.Condition = condition(rng, options);
   return s;
 }
 
