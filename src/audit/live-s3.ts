@@ -231,12 +231,12 @@ function livePolicy(text: string, bucket: string): SourcedPolicy {
 async function makeS3Client(options: LiveS3Options): Promise<S3Client> {
   const { S3Client } = await import("@aws-sdk/client-s3");
   return new S3Client({
-    region: options.region ?? (await defaultRegion()),
+    region: options.region ?? defaultRegion(),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.pathStyle === true,
   });
 }
 
-async function defaultRegion(): Promise<string> {
+function defaultRegion(): string {
   return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
 }

@@ -187,3 +187,32 @@ describe("audit usage errors: one line naming the field, exit 2, nothing on stdo
     if (also) expect(result.stderr).toContain(also);
   });
 });
+
+describe("audit dispatches gs:// work to the GCS audit", () => {
+  it("audits a GCS IAM policy file offline", async () => {
+    const result = await runCli([
+      "audit",
+      "--for",
+      "delivery",
+      "--bucket",
+      "acme-results",
+      "--iam-policy",
+      "test/audit/fixtures/gcs-object-creator.iam-policy.json",
+      "--format",
+      "json",
+    ]);
+
+    const parsed = JSON.parse(result.stdout) as {
+      buckets: { bucket: string; operations: unknown[] }[];
+    };
+    expect(parsed.buckets[0]!.bucket).toBe("acme-results");
+    expect(parsed.buckets[0]!.operations.length).toBeGreaterThan(0);
+  });
+
+  it("explains GCS checks too", async () => {
+    const result = await runCli(["audit", "--explain", "GCS-CREATE-NOT-GRANTED"]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^GCS-CREATE-NOT-GRANTED \(/);
+  });
+});

@@ -38,7 +38,7 @@ export const awsManagedKey: Check = {
       {
         id: "KMS-AWS-MANAGED-KEY",
         message: `the bucket's SSE-KMS key ${key} is the AWS managed key aws/s3: Nimble's account cannot use it`,
-        location: encryptionLocation(context),
+        location: encryptionLocation(),
       },
     ];
   },
@@ -53,7 +53,7 @@ export const defaultKeyNoId: Check = {
           {
             id: "KMS-DEFAULT-KEY-NO-ID",
             message: `default encryption is ${context.encryption?.SSEAlgorithm} without KMSMasterKeyID, so S3 uses aws/s3`,
-            location: encryptionLocation(context),
+            location: encryptionLocation(),
           },
         ]
       : [],
@@ -71,7 +71,7 @@ export const keyIdNotArn: Check = {
       {
         id: "KMS-KEY-ID-NOT-ARN",
         message: `KMSMasterKeyID "${keyId}" is not a full key ARN; for Nimble's requests S3 may resolve it in Nimble's account`,
-        location: encryptionLocation(context),
+        location: encryptionLocation(),
       },
     ];
   },
@@ -102,7 +102,7 @@ export const keyPolicyNotAudited: Check = {
           {
             id: "KMS-KEY-POLICY-NOT-AUDITED",
             message: `the policy of key ${context.encryption.KMSMasterKeyID} was not audited; pass --key-policy FILE`,
-            location: encryptionLocation(context),
+            location: encryptionLocation(),
           },
         ]
       : [],
@@ -135,6 +135,6 @@ function missingKmsAction(context: CheckContext, action: string, id: string): Ra
   });
 }
 
-function encryptionLocation(context: CheckContext): RawFinding["location"] {
+function encryptionLocation(): RawFinding["location"] {
   return { source: "bucket encryption", path: "ApplyServerSideEncryptionByDefault" };
 }

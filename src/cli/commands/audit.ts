@@ -162,7 +162,7 @@ export function passes(audit: BucketAudit, failOn: Severity): boolean {
   );
 }
 
-async function explain(id: string, checks: readonly CheckInfo[], io: CliIo): Promise<number> {
+function explain(id: string, checks: readonly CheckInfo[], io: CliIo): number {
   const check = findCheck(id, checks);
   if (!check) throw inputError("--explain", `no check has the id "${id.slice(0, 80)}"`);
 
@@ -396,7 +396,6 @@ async function configJobs(args: Record<string, unknown>, io: CliIo): Promise<Aud
     const read = connection.read;
     const main = write ?? read!;
     if (main.provider === "gcs") return [{ kind: "gcs-live", target: main }];
-    const sameBucket = !read || !write || read.bucket === write.bucket;
     const target = (t: Target, input?: string, output?: string): AuditJob => ({
       kind: "s3-live",
       target:
@@ -409,8 +408,9 @@ async function configJobs(args: Record<string, unknown>, io: CliIo): Promise<Aud
               ...(output !== undefined ? { outputPrefix: output } : {}),
             },
     });
-    if (sameBucket) return [target(main, read?.prefix, write?.prefix)];
-    return [target(read!, read!.prefix, undefined), target(write!, undefined, write!.prefix)];
+    if (read && write && read.bucket !== write.bucket)
+      return [target(read, read.prefix, undefined), target(write, undefined, write.prefix)];
+    return [target(main, read?.prefix, write?.prefix)];
   });
 }
 
@@ -470,8 +470,8 @@ async function runGcsJob(
 ): Promise<BucketAudit> {
   const gcs = await import("../../gcs/audit.js");
   if (job.kind === "gcs-offline") {
-    const { kind: _kind, ...input } = job;
-    return gcs.auditGcs(input);
+    const { bucket, prefix, iamPolicy, metadata, member, source } = job;
+    return gcs.auditGcs({ bucket, prefix, iamPolicy, metadata, member, source });
   }
   const input = await gcs.readGcsAuditInput(job.target, {
     ...(plan.live.gcsEndpoint ? { endpoint: plan.live.gcsEndpoint } : {}),
