@@ -1,9 +1,10 @@
-import yargs from "yargs";
 import type { Argv } from "yargs";
 import { isUsageError, NimbleError } from "../errors.js";
 import { redact } from "../report/redact.js";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
+import type { OptionTable } from "./fast-args.js";
+import { fastArgs } from "./fast-args.js";
 
 /** A subcommand: its yargs definition and a handler that returns an exit code. */
 export interface Command {
@@ -13,6 +14,11 @@ export interface Command {
   run: (args: Record<string, unknown>, io: CliIo) => Promise<number>;
   /** Nested commands (`policy s3`); yargs runs only the innermost command's handler */
   subcommands?: Command[];
+  /**
+   * The flags as data (the builder should declare the same ones): lets a plain invocation skip
+   * loading yargs (see fast-args.ts). Only for commands without subcommands.
+   */
+  options?: OptionTable;
 }
 
 type CommandLoader = () => Promise<Command[]>;
@@ -31,6 +37,36 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
  */
 export async function main(rawArgv: readonly string[], io: CliIo): Promise<number> {
   const argv = joinDashValues(rawArgv);
+  const commands = await commandsFor(argv[0]);
+  try {
+    const fast = await runFast(commands, argv, io);
+    if (fast !== undefined) return fast;
+  } catch (error) {
+    return reportError(error, io);
+  }
+
+  return runYargs(commands, argv, io);
+}
+
+/** Runs a leaf command whose flags are plain and valid without yargs; undefined otherwise. */
+async function runFast(
+  commands: readonly Command[],
+  argv: readonly string[],
+  io: CliIo,
+): Promise<number | undefined> {
+  let command = commands.find((c) => c.command === argv[0]);
+  let depth = 1;
+  while (command?.subcommands) {
+    command = command.subcommands.find((c) => c.command === argv[depth]);
+    depth += 1;
+  }
+  const args = command?.options && fastArgs(argv.slice(depth), command.options);
+
+  return command && args ? command.run(args, io) : undefined;
+}
+
+async function runYargs(commands: readonly Command[], argv: string[], io: CliIo): Promise<number> {
+  const { default: yargs } = await import("yargs");
   let exitCode: number = EXIT.ok;
   const parser = yargs([...argv])
     .scriptName("nimble-bucket")
@@ -52,7 +88,7 @@ export async function main(rawArgv: readonly string[], io: CliIo): Promise<numbe
   const setExitCode = (code: number): void => {
     exitCode = code;
   };
-  for (const command of await commandsFor(argv[0])) register(parser, command, io, setExitCode);
+  for (const command of commands) register(parser, command, io, setExitCode);
 
   try {
     const output = await captureOutput(parser, argv);

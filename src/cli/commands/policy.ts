@@ -1,10 +1,11 @@
-import type { Argv } from "yargs";
+import type { Options } from "yargs";
 import { inputError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
 import type { GcsFormat, S3Format } from "../../policy/generate/formats.js";
 import { GCS_FORMATS, S3_FORMATS } from "../../policy/generate/formats.js";
 import type { KmsKeyManager } from "../../policy/generate/kms.js";
 import { EXIT } from "../io.js";
+import type { OptionTable } from "../fast-args.js";
 import type { Command } from "../main.js";
 import { runGcs, runKms, runS3 } from "./policy-run.js";
 
@@ -16,26 +17,54 @@ import { runGcs, runKms, runS3 } from "./policy-run.js";
 const USES: readonly Use[] = ["jobs", "delivery"];
 const MERGE_HINT = "Read the current policy (FILE, or - for stdin) and add Nimble's statements";
 
+const WRITE: Options = { type: "string", describe: "Write to FILE atomically, not to stdout" };
+const MERGE: Options = { type: "string", describe: MERGE_HINT };
+const FOR: Options = { choices: USES, default: "jobs", describe: "What Nimble does" };
+const PRINCIPAL: Options = { type: "string", describe: "Override Nimble's IAM user ARN" };
+
+export const S3_OPTIONS: OptionTable = {
+  for: FOR,
+  bucket: { type: "string", demandOption: true, describe: "S3 bucket name" },
+  "input-prefix": { type: "string", describe: "Jobs input prefix [default: input/]" },
+  "output-prefix": { type: "string", describe: "Jobs output prefix [default: output/]" },
+  prefix: { type: "string", describe: "Delivery storage_url prefix [default: all]" },
+  principal: PRINCIPAL,
+  documented: {
+    type: "boolean",
+    describe: "Delivery: Nimble's documented template, to the letter (wider)",
+  },
+  format: { choices: S3_FORMATS, default: "json", describe: "Output format" },
+  merge: MERGE,
+  write: WRITE,
+};
+
+export const KMS_OPTIONS: OptionTable = {
+  for: FOR,
+  principal: PRINCIPAL,
+  region: { type: "string", describe: "Allow use only through S3 in this region" },
+  account: { type: "string", describe: "The key's account id: print a complete key policy" },
+  key: { type: "string", describe: "The bucket's key (ARN or alias), to check it" },
+  "key-manager": { choices: ["CUSTOMER", "AWS"], describe: "KeyManager from aws kms describe-key" },
+  format: { choices: ["json"], default: "json", describe: "Output format" },
+  merge: MERGE,
+  write: WRITE,
+};
+
+export const GCS_OPTIONS: OptionTable = {
+  bucket: { type: "string", demandOption: true, describe: "GCS bucket name" },
+  prefix: { type: "string", describe: "Limit delivery to this object prefix" },
+  member: { type: "string", describe: "Override Nimble's service account member" },
+  format: { choices: GCS_FORMATS, default: "json", describe: "Output format" },
+  write: WRITE,
+};
+
 const s3: Command = {
   command: "s3",
   describe: "Bucket policy statements for Nimble's Jobs or Async API delivery",
+  options: S3_OPTIONS,
   builder: (yargs) =>
-    common(yargs)
-      .option("for", { choices: USES, default: "jobs", describe: "What Nimble does" })
-      .option("bucket", { type: "string", demandOption: true, describe: "S3 bucket name" })
-      .option("input-prefix", { type: "string", describe: "Jobs input prefix [default: input/]" })
-      .option("output-prefix", {
-        type: "string",
-        describe: "Jobs output prefix [default: output/]",
-      })
-      .option("prefix", { type: "string", describe: "Delivery storage_url prefix [default: all]" })
-      .option("principal", { type: "string", describe: "Override Nimble's IAM user ARN" })
-      .option("documented", {
-        type: "boolean",
-        describe: "Delivery: Nimble's documented template, to the letter (wider)",
-      })
-      .option("format", { choices: S3_FORMATS, default: "json", describe: "Output format" })
-      .option("merge", { type: "string", describe: MERGE_HINT })
+    yargs
+      .options(S3_OPTIONS)
       .example("$0 policy s3 --bucket example-bucket", "Jobs policy, input/ and output/")
       .example(
         "$0 policy s3 --for delivery --bucket example-bucket --prefix results/ --format terraform",
@@ -51,22 +80,10 @@ const s3: Command = {
 const kms: Command = {
   command: "kms",
   describe: "Key policy statement for a bucket encrypted with a customer managed KMS key",
+  options: KMS_OPTIONS,
   builder: (yargs) =>
-    common(yargs)
-      .option("for", { choices: USES, default: "jobs", describe: "What Nimble does" })
-      .option("principal", { type: "string", describe: "Override Nimble's IAM user ARN" })
-      .option("region", { type: "string", describe: "Allow use only through S3 in this region" })
-      .option("account", {
-        type: "string",
-        describe: "The key's account id: print a complete key policy",
-      })
-      .option("key", { type: "string", describe: "The bucket's key (ARN or alias), to check it" })
-      .option("key-manager", {
-        choices: ["CUSTOMER", "AWS"],
-        describe: "KeyManager from aws kms describe-key",
-      })
-      .option("format", { choices: ["json"], default: "json", describe: "Output format" })
-      .option("merge", { type: "string", describe: MERGE_HINT })
+    yargs
+      .options(KMS_OPTIONS)
       .example("$0 policy kms --for delivery", "The NimbleKMSAccess statement alone")
       .example(
         "$0 policy kms --for jobs --region us-east-1 --account 111122223333",
@@ -78,12 +95,10 @@ const kms: Command = {
 const gcs: Command = {
   command: "gcs",
   describe: "IAM binding for Nimble's delivery to a Google Cloud Storage bucket",
+  options: GCS_OPTIONS,
   builder: (yargs) =>
-    common(yargs)
-      .option("bucket", { type: "string", demandOption: true, describe: "GCS bucket name" })
-      .option("prefix", { type: "string", describe: "Limit delivery to this object prefix" })
-      .option("member", { type: "string", describe: "Override Nimble's service account member" })
-      .option("format", { choices: GCS_FORMATS, default: "json", describe: "Output format" })
+    yargs
+      .options(GCS_OPTIONS)
       .example("$0 policy gcs --bucket example-bucket --format gcloud", "gcloud command")
       .example(
         "$0 policy gcs --bucket example-bucket --prefix results/ --format terraform",
@@ -105,12 +120,6 @@ export const commands: Command[] = [
     subcommands: [s3, kms, gcs],
   },
 ];
-
-function common(yargs: Argv): Argv {
-  return yargs
-    .option("write", { type: "string", describe: "Write to FILE atomically instead of stdout" })
-    .strictOptions();
-}
 
 /** `policy s3` flags as one options object. */
 export interface S3Args {
