@@ -43,11 +43,24 @@ export function statementsWithEffect(
   );
 }
 
-/** A policy holding just this statement, optionally without its Condition. */
+const singles = new WeakMap<Statement, { kept: PolicyDocument; dropped: PolicyDocument }>();
+
+/**
+ * A policy holding just this statement, optionally without its Condition. Built once per
+ * statement, so the evaluator can reuse what it compiled for it.
+ */
 export function singleStatementPolicy(statement: Statement, dropCondition = false): PolicyDocument {
-  const { Condition, ...rest } = statement;
-  const kept = dropCondition || Condition === undefined ? rest : { ...rest, Condition };
-  return { Version: POLICY_VERSION, Statement: [kept] };
+  let pair = singles.get(statement);
+  if (!pair) {
+    const rest: Statement = { ...statement };
+    delete rest.Condition;
+    pair = {
+      kept: { Version: POLICY_VERSION, Statement: [statement] },
+      dropped: { Version: POLICY_VERSION, Statement: [rest] },
+    };
+    singles.set(statement, pair);
+  }
+  return dropCondition ? pair.dropped : pair.kept;
 }
 
 /**
@@ -86,11 +99,25 @@ export function nimbleLikeRequest(
   action: string,
   resource: string,
 ): EvalRequest {
-  const base =
-    context.operations.find((op) => op.request.action.toLowerCase() === "s3:putobject") ??
-    context.operations[0];
-  return { ...(base?.request ?? { principal: context.principal }), action, resource };
+  let made = likeRequests.get(context);
+  if (!made) {
+    made = new Map();
+    likeRequests.set(context, made);
+  }
+  const key = `${action} ${resource}`;
+  let request = made.get(key);
+  if (!request) {
+    const base =
+      context.operations.find((op) => op.request.action.toLowerCase() === "s3:putobject") ??
+      context.operations[0];
+    request = { ...(base?.request ?? { principal: context.principal }), action, resource };
+    made.set(key, request);
+  }
+  return request;
 }
+
+/** Requests made per context, so the evaluator builds each request's context once. */
+const likeRequests = new WeakMap<CheckContext, Map<string, EvalRequest>>();
 
 /** The object ARN of a key in the audited bucket. */
 export function objectArn(context: CheckContext, key: string): string {
