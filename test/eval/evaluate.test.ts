@@ -546,3 +546,22 @@ describe("explicit Deny, Allow and depends", () => {
     ).toBe("explicitly-denied");
   });
 });
+
+describe("depends lists every undecided statement that matters", () => {
+  it("an undecided Deny beside an undecided Allow depends on both keys", () => {
+    const vpce = { StringNotEquals: { "aws:SourceVpce": "vpce-1" } };
+    const org = { StringEquals: { "aws:PrincipalOrgID": "o-1" } };
+    const unknown = request({ unknownKeys: ["aws:SourceVpce", "aws:PrincipalOrgID"] });
+    const evaluation = evaluatePolicy(
+      policy(deny({ Condition: vpce }), allow({ Condition: org })),
+      unknown,
+    );
+
+    expect(evaluation).toMatchObject({
+      decision: "depends",
+      dependsOn: ["aws:SourceVpce", "aws:PrincipalOrgID"],
+      possibleDecisions: ["explicitly-denied", "allowed", "implicitly-denied"],
+    });
+    expect(evaluation.statements.map((s) => s.effect)).toEqual(["Deny", "Allow"]);
+  });
+});

@@ -54,7 +54,10 @@ function decide(outcomes: Outcome[]): Evaluation {
 
   if (sure(deny).length) return result("explicitly-denied", sure(deny));
   const openDeny = [...open(deny), ...invalid];
-  if (openDeny.length) return result("depends", openDeny, possible(allow, true));
+  if (openDeny.length) {
+    const undecidedAllow = sure(allow).length ? [] : allow;
+    return result("depends", [...openDeny, ...undecidedAllow], possible(allow, true));
+  }
   if (sure(allow).length) return result("allowed", sure(allow));
   if (allow.length) return result("depends", allow, possible(allow, false));
   return result("implicitly-denied", []);
