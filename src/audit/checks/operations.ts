@@ -1,5 +1,7 @@
 import { SIDS } from "../../nimble.js";
 import { isAwsManagedKey } from "./kms.js";
+import type { StatementRef } from "../../policy/eval/types.js";
+import { isDenied } from "./statements.js";
 import type { Check, CheckContext, EvaluatedOperation, RawFinding } from "./types.js";
 
 /**
@@ -10,13 +12,82 @@ import type { Check, CheckContext, EvaluatedOperation, RawFinding } from "./type
 /** S3-OPERATION-DENIED: a request Nimble needs is refused by the bucket or the key policy. */
 export const operationDenied: Check = {
   name: "operationDenied",
-  run: (context) => [
-    ...context.operations.flatMap((op) => deniedFinding(context, op, "bucket")),
-    ...context.operations.flatMap((op) =>
-      op.kms ? deniedFinding(context, op.kms, "key", op) : [],
-    ),
-  ],
+  run: (context) => {
+    const refused: Refusal[] = [
+      ...context.operations.map((op) => ({ op, policyKind: "bucket" as const })),
+      ...context.operations.flatMap((s3Op) =>
+        s3Op.kms && !isAwsManagedKey(context)
+          ? [{ op: s3Op.kms, policyKind: "key" as const, s3Op }]
+          : [],
+      ),
+    ].filter(({ op }) => isDenied(op.evaluation.decision));
+
+    return [
+      ...explicitByStatement(refused).map((group) => explicitFinding(context, group)),
+      ...refused
+        .filter(({ op }) => denyOf(op) === undefined)
+        .map((refusal) => implicitFinding(context, refusal)),
+    ];
+  },
 };
+
+interface Refusal {
+  op: EvaluatedOperation;
+  policyKind: "bucket" | "key";
+  /** For a key-policy refusal: the S3 operation that needs the KMS action */
+  s3Op?: EvaluatedOperation;
+}
+
+function denyOf(op: EvaluatedOperation): StatementRef | undefined {
+  if (op.evaluation.decision !== "explicitly-denied") return undefined;
+  return op.evaluation.statements.find((s) => s.effect === "Deny");
+}
+
+/** Explicit denials grouped by the Deny that decides them: one Deny, one fix, one finding. */
+function explicitByStatement(refused: Refusal[]): Refusal[][] {
+  const groups = new Map<string, Refusal[]>();
+  for (const refusal of refused) {
+    const deny = denyOf(refusal.op);
+    if (!deny) continue;
+    const key = `${refusal.policyKind} ${deny.path}`;
+    groups.set(key, [...(groups.get(key) ?? []), refusal]);
+  }
+  return [...groups.values()];
+}
+
+function label(refusal: Refusal): string {
+  return refusal.s3Op
+    ? `${refusal.s3Op.operation} (${refusal.op.request.action})`
+    : refusal.op.operation;
+}
+
+function explicitFinding(context: CheckContext, group: Refusal[]): RawFinding {
+  const first = group[0]!;
+  const deny = denyOf(first.op)!;
+  const name = deny.sid ? `${deny.path} (Sid ${deny.sid})` : deny.path;
+  const verb = group.length === 1 ? "is" : "are";
+  return {
+    id: "S3-OPERATION-DENIED",
+    message: `${group.map(label).join(", ")} ${verb} explicitly denied by ${name}`,
+    location: firstStatementLocation(context, first.op, first.policyKind === "key"),
+  };
+}
+
+function implicitFinding(context: CheckContext, refusal: Refusal): RawFinding {
+  const { op, s3Op, policyKind } = refusal;
+  const what = s3Op
+    ? `${s3Op.operation} needs ${op.request.action} on the bucket's KMS key, and it is`
+    : `${op.operation} (${op.request.action} on ${op.request.resource}) is`;
+  const fix =
+    policyKind === "key"
+      ? `add it to the key-policy statement for ${context.principal} (Sid ${SIDS.kms})`
+      : `add a statement like Nimble's template (Sid ${templateSid(context, op)})`;
+  return {
+    id: "S3-OPERATION-DENIED",
+    message: `${what} not allowed: no statement grants it to ${context.principal}; ${fix}`,
+    location: firstStatementLocation(context, op, policyKind === "key"),
+  };
+}
 
 /** S3-OPERATION-DEPENDS: the decision for a request depends on values not known offline. */
 export const operationDepends: Check = {
@@ -32,47 +103,6 @@ export const operationDepends: Check = {
         location: firstStatementLocation(context, op, op.request.action.startsWith("kms:")),
       })),
 };
-
-function deniedFinding(
-  context: CheckContext,
-  op: EvaluatedOperation,
-  policyKind: "bucket" | "key",
-  s3Op?: EvaluatedOperation,
-): RawFinding[] {
-  const { decision } = op.evaluation;
-  if (decision !== "implicitly-denied" && decision !== "explicitly-denied") return [];
-
-  if (s3Op && isAwsManagedKey(context)) return [];
-
-  const what = s3Op
-    ? `${s3Op.operation} needs ${op.request.action} on the bucket's KMS key, and it is`
-    : `${op.operation} (${op.request.action} on ${op.request.resource}) is`;
-  return [
-    {
-      id: "S3-OPERATION-DENIED",
-      message: `${what} ${denialReason(context, op, policyKind)}`,
-      location: firstStatementLocation(context, op, policyKind === "key"),
-    },
-  ];
-}
-
-function denialReason(
-  context: CheckContext,
-  op: EvaluatedOperation,
-  policyKind: "bucket" | "key",
-): string {
-  const deny = op.evaluation.statements.find((s) => s.effect === "Deny");
-  if (op.evaluation.decision === "explicitly-denied" && deny) {
-    const name = deny.sid ? `${deny.path} (Sid ${deny.sid})` : deny.path;
-    return `explicitly denied by ${name}`;
-  }
-
-  const fix =
-    policyKind === "key"
-      ? `add it to the key-policy statement for ${context.principal} (Sid ${SIDS.kms})`
-      : `add a statement like Nimble's template (Sid ${templateSid(context, op)})`;
-  return `not allowed: no statement grants it to ${context.principal}; ${fix}`;
-}
 
 function templateSid(context: CheckContext, op: EvaluatedOperation): string {
   if (context.use === "delivery") return SIDS.delivery;
