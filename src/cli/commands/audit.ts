@@ -193,7 +193,7 @@ export async function planAudit(args: Record<string, unknown>, io: CliIo): Promi
     const text = await io.readInput(path).catch(() => {
       throw inputError(`--${flag}`, `cannot read ${path}`);
     });
-    files.set(path, text);
+    files.set(sourceName(path), text);
     return text;
   };
 
@@ -316,8 +316,14 @@ async function ownershipOf(value: string, readFile: ReadFlagFile): Promise<strin
   );
 }
 
-function sourced(text: string, source: string, flag: string) {
+function sourced(text: string, path: string, flag: string) {
+  const source = sourceName(path);
   return { document: withFlag(flag, () => parsePolicyText(text, source)), source };
+}
+
+/** The name findings use for a file: its path, or `stdin` for "-". */
+function sourceName(path: string): string {
+  return path === "-" ? "stdin" : path;
 }
 
 /** Runs a parser and puts the flag in front of its error, so the message names the flag. */
