@@ -20,6 +20,7 @@ export const DIFFERENTIAL_OPTIONS: GeneratorOptions = {
   notPrincipal: false,
   variables: true,
   keyCase: true,
+  shortArns: true,
 };
 
 /** A case where the two engines disagree. */

@@ -329,6 +329,16 @@ const matchRows: MatchRow[] = [
     decision: "implicitly-denied",
   },
   {
+    name: "a short ARN pattern with a wildcard covers the rest",
+    statement: { Resource: "arn:aws:s3*" },
+    decision: "allowed",
+  },
+  {
+    name: "a short ARN pattern without a wildcard matches nothing",
+    statement: { Resource: "arn:aws:s3" },
+    decision: "implicitly-denied",
+  },
+  {
     name: "resource ? matches one character",
     statement: { Resource: `${BUCKET}/in?ut/*` },
     decision: "allowed",

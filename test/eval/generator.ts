@@ -74,6 +74,7 @@ const RESOURCES = [
   "arn:aws:s3:::other/*",
   "arn:aws:s3:::*",
   "*",
+  "arn:aws:s3:::BKT/*",
 ];
 
 /** Concrete requests: action and resource pools. */
@@ -177,6 +178,8 @@ export interface GeneratorOptions {
   /** only ARN and "*" principals (RGW does not accept bare account ids) */
   arnPrincipals?: boolean;
   notPrincipal?: boolean;
+  /** short ARN patterns such as `arn:aws:s3*` (S3 refuses them in a bucket policy) */
+  shortArns?: boolean;
   variables?: boolean;
   keyCase?: boolean;
 }
@@ -216,9 +219,11 @@ function statement(rng: Rng, options: GeneratorOptions): Statement {
   const actions = oneOrMany(rng, some(rng, ACTIONS));
   if (rng() < 0.15) s.NotAction = actions;
   else s.Action = actions;
-  const resourcePool = options.variables
-    ? [...RESOURCES, "arn:aws:s3:::bkt/${aws:username}/*", "arn:aws:s3:::bkt/${*}*"]
-    : RESOURCES;
+  const resourcePool = [
+    ...RESOURCES,
+    ...(options.variables ? ["arn:aws:s3:::bkt/${aws:username}/*", "arn:aws:s3:::bkt/${*}*"] : []),
+    ...(options.shortArns ? ["arn:aws:s3*"] : []),
+  ];
   const resources = oneOrMany(rng, some(rng, resourcePool));
   if (rng() < 0.1) s.NotResource = resources;
   else s.Resource = resources;

@@ -175,6 +175,29 @@ export function arnSegments(tokens: readonly Token[]): Token[][] | undefined {
   return segments.length === 6 ? segments : undefined;
 }
 
+/**
+ * A pattern with fewer than six segments: AWS does not document it. With a wildcard, the missing
+ * trailing segments count as `*` (so `arn:aws:s3*` still covers every S3 ARN, as a plain glob
+ * over the whole string would, and as iam-simulate does); without one it matches nothing.
+ */
+function padShortArn(tokens: readonly Token[]): Token[][] | undefined {
+  if (!tokens.some((t) => t.kind === "star" || t.kind === "one")) return undefined;
+
+  const segments: Token[][] = [[]];
+  for (const token of tokens) {
+    if (token.kind !== "text") {
+      segments[segments.length - 1]?.push(token);
+      continue;
+    }
+    token.text.split(":").forEach((part, i) => {
+      if (i > 0) segments.push([]);
+      if (part) segments[segments.length - 1]?.push({ kind: "text", text: part });
+    });
+  }
+  while (segments.length < 6) segments.push([{ kind: "star" }]);
+  return segments;
+}
+
 /** Splits a concrete ARN into its six segments, or undefined when it is not an ARN. */
 export function splitArn(value: string): string[] | undefined {
   const cached = arnCache.get(value);
@@ -196,7 +219,7 @@ const arnCache = new Map<string, string[] | undefined>();
  */
 export function toArnMatcher(tokens: readonly Token[]): Matcher {
   if (tokens.length === 1 && tokens[0]?.kind === "star") return ALWAYS;
-  const segments = arnSegments(tokens);
+  const segments = arnSegments(tokens) ?? padShortArn(tokens);
   if (!segments) return () => false;
 
   const matchers = segments.map((segment) => toMatcher(segment, false));
