@@ -27,6 +27,8 @@ interface Outcome {
  * An explicit Deny wins; else a matching Allow allows; else the request is implicitly denied.
  * A Deny that might apply (it reads an unknown key) makes the decision `depends`, unless another
  * Deny applies for sure; an Allow that might apply, when no other Allow does, makes it `depends`.
+ * Both arguments are treated as immutable: the compiled policy and the request's context are
+ * cached per object (WeakMap), so build a new object rather than editing one already evaluated.
  * @param policy - the policy document (`Statement` may be one object or a list)
  * @param request - principal, action, resource, known context and unknown keys
  * @returns the decision and the statements that made it
