@@ -1,5 +1,6 @@
 import type { Use } from "../nimble.js";
-import { defaultPrincipal } from "../nimble.js";
+import type { FailureKind } from "./messages.js";
+import { DETAILS } from "./messages.js";
 import type { ProbeStatus } from "./types.js";
 
 /**
@@ -44,25 +45,6 @@ export interface Classification {
   region?: string;
 }
 
-/** The right each operation needs, and on which resource. @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html */
-export function requiredPermission(context: OperationContext): {
-  action: string;
-  resource: string;
-} {
-  const bucketArn = `arn:aws:s3:::${context.bucket}`;
-  switch (context.operation) {
-    case "HeadBucket":
-    case "ListObjectsV2":
-      return { action: "s3:ListBucket", resource: bucketArn };
-    case "GetBucketLocation":
-      return { action: "s3:GetBucketLocation", resource: bucketArn };
-    case "HeadObject":
-      return { action: "s3:GetObject", resource: `${bucketArn}/${context.key}` };
-    case "PutObject":
-      return { action: "s3:PutObject", resource: `${bucketArn}/${context.key}` };
-  }
-}
-
 /**
  * Reads the shape of whatever the SDK threw.
  * @param error - an SDK ServiceException, a TimeoutError or a Node network error
@@ -92,31 +74,27 @@ export function errorShape(error: unknown): S3ErrorShape {
 /**
  * Maps an error to a chip, following the issue's table: only a 404 / NoSuchBucket is a missing
  * bucket, only a 403 that is not about the credentials themselves is "Access denied", and a 301
- * proves the bucket exists (in another region).
+ * proves the bucket exists (in another region). Shape, then kind, then the kind's detail line.
  * @param error - what the SDK threw
  * @param context - the operation, bucket and key
  * @returns status, one-line detail, HTTP status and, for a redirect, the bucket's region
  */
 export function classifyS3Error(error: unknown, context: OperationContext): Classification {
   const shape = errorShape(error);
-  const status = shape.httpStatus;
-  const base = { ...(status === undefined ? {} : { httpStatus: status }) };
-  const rule = RULES.find((candidate) => candidate.matches(shape, context));
-  const fallback = `${context.operation} failed with HTTP ${status ?? "(no response)"} ${shape.code}: ${shape.message}; retry, and contact support if it persists`;
+  const rule = RULES.find((candidate) => candidate.matches(shape, context)) ?? UNKNOWN;
 
-  if (!rule) return { ...base, status: "connection-failed", detail: fallback };
   return {
-    ...base,
-    ...optionalRegion(shape.region),
+    ...(shape.httpStatus === undefined ? {} : { httpStatus: shape.httpStatus }),
+    ...(rule === UNKNOWN ? {} : optionalRegion(shape.region)),
     status: rule.status,
-    detail: rule.detail(shape, context),
+    detail: DETAILS[rule.kind](shape, context),
   };
 }
 
 interface Rule {
+  kind: FailureKind;
   status: ProbeStatus;
   matches: (shape: S3ErrorShape, context: OperationContext) => boolean;
-  detail: (shape: S3ErrorShape, context: OperationContext) => string;
 }
 
 const BUCKET_OPERATIONS: readonly S3Operation[] = ["HeadBucket", "GetBucketLocation"];
@@ -154,102 +132,76 @@ const THROTTLE_CODES = [
 /** Ordered: the first rule that matches decides. */
 const RULES: readonly Rule[] = [
   {
+    kind: "redirect-to-region",
     status: "connection-failed",
     matches: (s) =>
       s.region !== undefined &&
       (s.httpStatus === 301 ||
         s.code === "PermanentRedirect" ||
         s.code === "AuthorizationHeaderMalformed"),
-    detail: (s, c) =>
-      `${c.operation} was redirected (HTTP ${s.httpStatus ?? 301}): bucket ${c.bucket} exists, in region ${s.region ?? "?"}; probe with --region ${s.region ?? "?"}`,
   },
   {
+    kind: "redirect-unnamed",
     status: "connection-failed",
     matches: (s) => s.httpStatus === 301 || s.code === "PermanentRedirect",
-    detail: (s, c) =>
-      `${c.operation} was redirected (HTTP 301): bucket ${c.bucket} exists in another region, which S3 did not name; probe with --region set to the bucket's region`,
   },
   {
+    kind: "credentials-rejected",
     status: "connection-failed",
     matches: (s) => CREDENTIAL_CODES.includes(s.code),
-    detail: (s, c) =>
-      `${c.operation}: the credentials were rejected (${s.code}: ${s.message}); check the AWS profile or environment the probe runs with`,
   },
   {
+    kind: "bucket-missing",
     status: "bucket-not-found",
     matches: (s, c) =>
       s.code === "NoSuchBucket" ||
       (s.httpStatus === 404 && BUCKET_OPERATIONS.includes(c.operation)),
-    detail: (_s, c) =>
-      `${c.operation} returned 404: bucket ${c.bucket} does not exist; check the bucket name in the path`,
   },
   {
+    kind: "kms-denied",
     status: "access-denied",
     matches: (s) => s.httpStatus === 403 && /kms/i.test(`${s.code} ${s.message}`),
-    detail: (s, c) =>
-      `${c.operation} was denied by the bucket's KMS key (${s.message}); the key policy must allow ${c.operation === "PutObject" ? "kms:GenerateDataKey" : "kms:Decrypt"} to Nimble's user (${defaultPrincipal(c.use)}); objects under the AWS-managed aws/s3 key cannot be shared across accounts`,
   },
+  { kind: "access-denied", status: "access-denied", matches: (s) => s.httpStatus === 403 },
   {
-    status: "access-denied",
-    matches: (s) => s.httpStatus === 403,
-    detail: (_s, c) => accessDeniedDetail(c),
-  },
-  {
+    kind: "acl-not-supported",
     status: "connection-failed",
     matches: (s) => s.code === "AccessControlListNotSupported",
-    detail: (_s, c) =>
-      `${c.operation} was refused with 400 AccessControlListNotSupported: the bucket has ACLs disabled (Object Ownership: bucket owner enforced) and the upload carried an ACL; uploads must send no ACL (or bucket-owner-full-control)`,
   },
   {
+    kind: "checksum-required",
     status: "connection-failed",
     matches: (s) => s.code === "InvalidRequest" && /(content-md5|checksum)/i.test(s.message),
-    detail: (s, c) =>
-      `${c.operation} was refused: the bucket's Object Lock needs a Content-MD5 or x-amz-checksum header (${s.message}); contact support`,
   },
   {
+    kind: "kms-failed",
     status: "connection-failed",
     matches: (s) => s.code.startsWith("KMS.") || s.code === "KMSKeyNotAccessible",
-    detail: (s, c) =>
-      `${c.operation} failed on the bucket's KMS key (${s.code}: ${s.message}); check that the key exists, is enabled and its policy allows Nimble's user (${defaultPrincipal(c.use)})`,
   },
   {
+    kind: "timeout",
     status: "connection-failed",
     matches: (s) => TIMEOUT_CODES.includes(s.code) || s.httpStatus === 408,
-    detail: (s, c) =>
-      `${c.operation} timed out${attemptsText(s)} (${s.message}); check the network path to S3 and retry, or raise --timeout`,
   },
   {
+    kind: "unreachable",
     status: "connection-failed",
     matches: (s) => s.httpStatus === undefined && NETWORK_CODES.includes(s.code),
-    detail: (s, c) =>
-      `${c.operation} could not reach the S3 endpoint (${s.code}: ${s.message}); check the endpoint, proxy and network, then retry`,
   },
   {
+    kind: "throttled",
     status: "connection-failed",
     matches: (s) => s.httpStatus === 429 || THROTTLE_CODES.includes(s.code),
-    detail: (s, c) =>
-      `${c.operation} was throttled (HTTP ${s.httpStatus ?? "?"} ${s.code})${attemptsText(s)}; retry later, and contact support if it persists`,
   },
   {
+    kind: "server-error",
     status: "connection-failed",
     matches: (s) => s.httpStatus !== undefined && s.httpStatus >= 500,
-    detail: (s, c) =>
-      `${c.operation} failed with a server error (HTTP ${s.httpStatus ?? "?"} ${s.code})${attemptsText(s)}; retry later, and contact support if it persists`,
   },
 ];
 
-function accessDeniedDetail(context: OperationContext): string {
-  const { action, resource } = requiredPermission(context);
-  const unconditioned =
-    context.operation === "HeadBucket" ? ", with no s3:prefix or s3:delimiter condition" : "";
-  const command = `nimble-bucket policy s3 --for ${context.use}`;
-
-  return `${context.operation} was denied (403): the bucket policy must allow ${action} on ${resource} to ${defaultPrincipal(context.use)}${unconditioned}, and no Deny may match; re-apply the template (${command}). A 403 can also come from IAM policies or SCPs in Nimble's own account, which you cannot see`;
-}
-
-function attemptsText(shape: S3ErrorShape): string {
-  return shape.attempts && shape.attempts > 1 ? ` after ${shape.attempts} attempts` : "";
-}
+/** No rule matched: a connection failure, with the raw status and code. */
+const UNKNOWN: Rule = { kind: "unknown", status: "connection-failed", matches: () => true };
 
 function regionOf(
   headers: Record<string, unknown>,

@@ -19,7 +19,10 @@ import { CHIPS } from "./types.js";
 export interface S3ProbeOptions {
   /** Which Nimble identity the probe stands for. @default "jobs" */
   use?: Use;
-  /** S3-compatible endpoint; without it the SDK reads AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile */
+  /**
+   * S3-compatible endpoint; without it the SDK reads AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the
+   * profile
+   */
   endpoint?: string;
   /** Region; without it the SDK's chain (AWS_REGION, profile), else "us-east-1" */
   region?: string;
@@ -27,7 +30,10 @@ export interface S3ProbeOptions {
   forcePathStyle?: boolean;
   /** Per-request timeout in ms. @default 10000 */
   timeoutMs?: number;
-  /** Attempts per request, retries with backoff on throttling, 5xx and network errors. @default 3 */
+  /**
+   * Attempts per request, retries with backoff on throttling, 5xx and network errors.
+   * @default 3
+   */
   maxAttempts?: number;
   /** Explicit credentials; without them the SDK's default chain (env, profile, SSO, IMDS) */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
