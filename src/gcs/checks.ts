@@ -2,10 +2,11 @@ import type { CheckInfo } from "../audit/types.js";
 
 /**
  * The GCS audit's checks: stable ids, severity and text, kept as data (the README table and
- * `--explain ID` read them). The checks themselves live in audit.ts and never import this list.
+ * `--explain ID` read them). The checks themselves live in audit-checks.ts and never import this
+ * list; audit.ts binds each finding to its entry here.
  * @see https://cloud.google.com/storage/docs/access-control/iam
  */
-export const GCS_CHECKS: CheckInfo[] = [
+export const GCS_CHECKS: readonly CheckInfo[] = [
   {
     id: "GCS-CREATE-NOT-GRANTED",
     severity: "error",
@@ -36,8 +37,8 @@ export const GCS_CHECKS: CheckInfo[] = [
       "Creator has no delete, so a second delivery to the same object name fails with 403. Keep " +
       "object names unique (Nimble's default name is the task id; avoid a fixed " +
       "storage_object_name). nimble-bucket's own write probe is create-only and never needs " +
-      "delete. Granting delete, scoped by an IAM condition to the output prefix, is a choice only " +
-      "the bucket owner can make knowingly; nimble-bucket never generates it.",
+      "delete. Granting delete, scoped by an IAM condition to the output prefix, is a choice " +
+      "only the bucket owner can make knowingly; nimble-bucket never generates it.",
     see: "https://cloud.google.com/storage/docs/access-control/iam-permissions",
   },
   {
@@ -55,8 +56,8 @@ export const GCS_CHECKS: CheckInfo[] = [
     severity: "info",
     title: "storage.buckets.get is not granted: a bucket-metadata check will get 403",
     explanation:
-      "Object roles (Object Creator, Object Viewer) do not include storage.buckets.get, so a tool " +
-      "that reads bucket metadata to test the connection sees 403 although delivery works. " +
+      "Object roles (Object Creator, Object Viewer) do not include storage.buckets.get, so a " +
+      "tool that reads bucket metadata to test the connection sees 403 although delivery works. " +
       "nimble-bucket's probe does not read bucket metadata for that reason.",
     see: "https://cloud.google.com/storage/docs/access-control/iam-roles",
   },
