@@ -196,7 +196,7 @@ describe("JUnit, Markdown and text reports", () => {
 describe("README section", () => {
   it("lists every check id of the registry (S3 and GCS) in its one table", async () => {
     const { readFile } = await import("node:fs/promises");
-    const { allChecks } = await import("../../src/cli/commands/audit.js");
+    const { allChecks } = await import("../../src/cli/commands/audit-explain.js");
     const text = await readFile(new URL("../../docs/readme/audit.md", import.meta.url), "utf8");
     const tableIds = [...text.matchAll(/^\| `([A-Z0-9-]+)` \|/gm)].map((m) => m[1]);
 

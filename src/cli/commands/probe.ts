@@ -1,10 +1,18 @@
 import type { Argv } from "yargs";
 import { inputError, NimbleError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
+import {
+  ENDPOINT_OPTIONS,
+  positiveNumber,
+  readConfigText,
+  readEndpoints,
+  silenceSdkNodeVersionWarning,
+  useOf,
+  USES,
+} from "../common.js";
 import type { RunOptions, ProbeSpec } from "../../probe/run.js";
 import type { Target } from "../../probe/target.js";
 import { parseTarget } from "../../probe/target.js";
-import { printable } from "../../policy/names.js";
 import { isOk } from "../../probe/types.js";
 import type { ProbeFormat } from "../../report/probe-report.js";
 import { PROBE_FORMATS } from "../../report/probe-report.js";
@@ -16,8 +24,6 @@ import type { Command } from "../main.js";
  * `nimble-bucket probe`: Nimble's Test Connection from the command line. Parses flags into one
  * plan (argv in, plan out), runs the probes, prints one report, returns 0, 1 or 2.
  */
-
-const USES: readonly Use[] = ["jobs", "delivery"];
 
 /** Everything the command will do, parsed from the flags and the config file. */
 export interface ProbePlan {
@@ -47,13 +53,7 @@ const probe: Command = {
       })
       .option("config", { type: "string", describe: "YAML or JSON file listing connections" })
       .option("format", { choices: PROBE_FORMATS, default: "text", describe: "Report format" })
-      .option("endpoint", { type: "string", describe: "S3-compatible endpoint URL" })
-      .option("path-style", { type: "boolean", describe: "Path-style S3 addressing" })
-      .option("region", {
-        type: "string",
-        describe: "S3 region [default: AWS chain, else us-east-1]",
-      })
-      .option("gcs-endpoint", { type: "string", describe: "GCS endpoint URL (emulators)" })
+      .options(ENDPOINT_OPTIONS)
       .option("timeout", { type: "number", default: 10, describe: "Seconds per request" })
       .option("concurrency", { type: "number", default: 4, describe: "Probes in flight at once" })
       .example("$0 probe s3://example-bucket/input/ --read", "Test a Jobs input path")
@@ -97,7 +97,7 @@ export async function runProbeCommand(args: Record<string, unknown>, io: CliIo):
  * @throws NimbleError E_USAGE or E_INPUT naming the flag
  */
 export async function planProbes(args: Record<string, unknown>, io: CliIo): Promise<ProbePlan> {
-  const use = args.for === "delivery" ? "delivery" : "jobs";
+  const use = useOf(args);
   const specs = [...flagSpecs(args, use), ...(await configSpecs(args, io))];
   if (specs.length === 0) {
     throw new NimbleError(
@@ -140,10 +140,7 @@ async function configSpecs(args: Record<string, unknown>, io: CliIo): Promise<Pr
   const file = args.config;
   if (typeof file !== "string") return [];
 
-  const text = await io.readInput(file).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw inputError("--config", `cannot read ${file}: ${reason}`);
-  });
+  const text = await readConfigText(file, io);
   const { parseConnections } = await import("../../probe/config.js");
   return parseConnections(text, file).flatMap((connection) => [
     ...optionalSpec(connection.read, "read", connection.for),
@@ -158,9 +155,7 @@ function optionalSpec(target: Target | undefined, mode: "read" | "write", use: U
 function runOptions(args: Record<string, unknown>): RunOptions {
   const timeoutMs = positiveNumber(args.timeout, "--timeout") * 1000;
   const concurrency = Math.floor(positiveNumber(args.concurrency, "--concurrency"));
-  const endpoint = optionalUrl(args.endpoint, "--endpoint");
-  const gcsEndpoint = optionalUrl(args["gcs-endpoint"], "--gcs-endpoint");
-  const region = typeof args.region === "string" ? checkRegion(args.region) : undefined;
+  const { endpoint, region, pathStyle, gcsEndpoint } = readEndpoints(args);
 
   return {
     timeoutMs,
@@ -170,44 +165,13 @@ function runOptions(args: Record<string, unknown>): RunOptions {
       timeoutMs,
       ...(endpoint ? { endpoint } : {}),
       ...(region ? { region } : {}),
-      ...(args["path-style"] === true ? { forcePathStyle: true } : {}),
+      ...(pathStyle ? { forcePathStyle: true } : {}),
     },
   };
-}
-
-function positiveNumber(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw inputError(field, "must be a positive number");
-  }
-  return value;
-}
-
-function optionalUrl(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  const text = typeof value === "string" ? value : "";
-  if (!/^https?:\/\/[^\s/]+/.test(text))
-    throw inputError(field, "must be an http:// or https:// URL");
-  return text;
-}
-
-function checkRegion(region: string): string {
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(region)) {
-    throw inputError("--region", `"${printable(region)}" is not a region name like us-east-1`);
-  }
-  return region;
 }
 
 function strings(value: unknown): string[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? (value as unknown[]) : [value];
   return list.map((item) => (typeof item === "string" ? item : String(item)));
-}
-
-/**
- * The AWS SDK warns on Node 20 that later SDK versions will need Node 22; in a CLI report that
- * line is noise. The SDK documents one switch for exactly that warning, which we set unless the
- * user has set it. No other warning is affected.
- */
-function silenceSdkNodeVersionWarning(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }

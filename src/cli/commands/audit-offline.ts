@@ -1,0 +1,123 @@
+import type { S3AuditInput } from "../../audit/audit-s3.js";
+import { checkOwnership, parseEncryptionText, parseKeyMetadataText } from "../../audit/inputs.js";
+import { NimbleError } from "../../errors.js";
+import { checkGcsBucketName, checkS3BucketName, normalizePrefix } from "../../policy/names.js";
+import { parsePolicyText } from "../../policy/parse.js";
+import { useOf } from "../common.js";
+import type { ReadFlagFile } from "./audit-flags.js";
+import { jsonOf, member, prefixes, principal, sourceName, withFlag } from "./audit-flags.js";
+import type { AuditJob } from "./audit-plan.js";
+
+/**
+ * Offline audits: the bucket and key policies and settings come from the files the flags name.
+ * @see https://docs.aws.amazon.com/cli/latest/reference/s3api/get-bucket-policy.html
+ */
+
+const NO_S3_BUCKET = "--bucket: name the bucket (or give s3://BUCKET/ to read it live)";
+const NO_GCS_BUCKET = "--bucket: name the GCS bucket whose --iam-policy this is";
+const NO_POLICY = "--policy: give the bucket policy file to audit offline";
+const OWNERSHIP_PATH = "--ownership OwnershipControls.Rules[0].ObjectOwnership";
+
+/**
+ * Plans an offline S3 audit from `--bucket`, `--policy` and the settings flags.
+ * @param args - parsed flags
+ * @param readFile - reads the file a flag names
+ * @returns the job, with every file parsed
+ * @throws NimbleError E_USAGE, E_INPUT or E_JSON naming the flag
+ */
+export async function s3OfflineJob(
+  args: Record<string, unknown>,
+  readFile: ReadFlagFile,
+): Promise<AuditJob> {
+  if (typeof args.bucket !== "string") throw new NimbleError("E_USAGE", NO_S3_BUCKET, "--bucket");
+  const bucket = checkS3BucketName(args.bucket, "--bucket");
+  const policyText = await readFile("policy");
+  if (policyText === undefined) throw new NimbleError("E_USAGE", NO_POLICY, "--policy");
+
+  const use = useOf(args);
+  const input: S3AuditInput = {
+    use,
+    bucket,
+    ...prefixes(args, use),
+    ...principal(args),
+    bucketPolicy: sourced(policyText, args.policy as string, "--policy"),
+    ...(await settings(args, readFile)),
+  };
+  return { kind: "s3-offline", input };
+}
+
+type Settings = Pick<
+  S3AuditInput,
+  "keyPolicy" | "encryption" | "keyMetadata" | "ownership" | "objectLockEnabled" | "requesterPays"
+>;
+
+async function settings(args: Record<string, unknown>, readFile: ReadFlagFile): Promise<Settings> {
+  const keyPolicy = await readFile("key-policy");
+  const encryption = await readFile("encryption");
+  const metadata = await readFile("key-metadata");
+  const path = (flag: string) => args[flag] as string;
+
+  return {
+    ...(keyPolicy !== undefined && {
+      keyPolicy: sourced(keyPolicy, path("key-policy"), "--key-policy"),
+    }),
+    ...(encryption !== undefined && {
+      encryption: withFlag("--encryption", () =>
+        parseEncryptionText(encryption, path("encryption")),
+      ),
+    }),
+    ...(metadata !== undefined && {
+      keyMetadata: withFlag("--key-metadata", () =>
+        parseKeyMetadataText(metadata, path("key-metadata")),
+      ),
+    }),
+    ...(typeof args.ownership === "string" && {
+      ownership: await ownershipOf(args.ownership, readFile),
+    }),
+    ...(args["object-lock"] === true && { objectLockEnabled: true }),
+    ...(args["requester-pays"] === true && { requesterPays: true }),
+  };
+}
+
+/** `--ownership VALUE`, or a file of GetBucketOwnershipControls output when it ends in .json. */
+async function ownershipOf(value: string, readFile: ReadFlagFile): Promise<string> {
+  if (!value.endsWith(".json")) return checkOwnership(value);
+
+  const json = jsonOf(await readFile("ownership"), "--ownership") as {
+    OwnershipControls?: { Rules?: { ObjectOwnership?: unknown }[] };
+  } | null;
+  const rule = json?.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
+  return checkOwnership(typeof rule === "string" ? rule : "", OWNERSHIP_PATH);
+}
+
+function sourced(text: string, path: string, flag: string) {
+  const source = sourceName(path);
+  return { document: withFlag(flag, () => parsePolicyText(text, source)), source };
+}
+
+/**
+ * Plans an offline GCS audit from `--bucket`, `--iam-policy` and `--bucket-metadata`.
+ * @param args - parsed flags
+ * @param readFile - reads the file a flag names
+ * @returns the job
+ * @throws NimbleError E_USAGE, E_INPUT or E_JSON naming the flag
+ */
+export async function gcsOfflineJob(
+  args: Record<string, unknown>,
+  readFile: ReadFlagFile,
+): Promise<AuditJob> {
+  if (typeof args.bucket !== "string") throw new NimbleError("E_USAGE", NO_GCS_BUCKET, "--bucket");
+  const bucket = checkGcsBucketName(args.bucket, "--bucket");
+  const iamPolicy = jsonOf(await readFile("iam-policy"), "--iam-policy");
+  const metadataText = await readFile("bucket-metadata");
+
+  return {
+    kind: "gcs-offline",
+    bucket,
+    prefix: typeof args.prefix === "string" ? normalizePrefix(args.prefix, "--prefix") : "",
+    iamPolicy,
+    ...(metadataText !== undefined && { metadata: jsonOf(metadataText, "--bucket-metadata") }),
+    ...member(args),
+    source: args["iam-policy"] as string,
+  };
+}
