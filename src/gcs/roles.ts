@@ -16,21 +16,29 @@ const MULTIPART = [
   "storage.multipartUploads.listParts",
   "storage.multipartUploads.list",
 ];
-const MANAGED_FOLDERS = [
+/** Managed-folder permissions without their IAM ones. */
+const MANAGED_FOLDERS_USE = [
   "storage.managedFolders.create",
   "storage.managedFolders.delete",
   "storage.managedFolders.get",
   "storage.managedFolders.list",
+];
+const MANAGED_FOLDERS = [
+  ...MANAGED_FOLDERS_USE,
   "storage.managedFolders.getIamPolicy",
   "storage.managedFolders.setIamPolicy",
 ];
-const OBJECTS_ALL = [
+/** What Storage Object User may do with objects: everything but IAM, retention and move. */
+const OBJECTS_USE = [
   "storage.objects.create",
   "storage.objects.delete",
   "storage.objects.get",
   "storage.objects.list",
   "storage.objects.update",
   "storage.objects.restore",
+];
+const OBJECTS_ALL = [
+  ...OBJECTS_USE,
   "storage.objects.move",
   "storage.objects.getIamPolicy",
   "storage.objects.setIamPolicy",
@@ -64,19 +72,7 @@ export const STORAGE_ROLES: Readonly<Record<string, readonly string[]>> = {
     "storage.managedFolders.get",
     "storage.managedFolders.list",
   ],
-  "roles/storage.objectUser": [
-    "storage.objects.create",
-    "storage.objects.delete",
-    "storage.objects.get",
-    "storage.objects.list",
-    "storage.objects.update",
-    "storage.objects.restore",
-    "storage.managedFolders.create",
-    "storage.managedFolders.delete",
-    "storage.managedFolders.get",
-    "storage.managedFolders.list",
-    ...MULTIPART,
-  ],
+  "roles/storage.objectUser": [...OBJECTS_USE, ...MANAGED_FOLDERS_USE, ...MULTIPART],
   "roles/storage.objectAdmin": [...OBJECTS_ALL, ...MANAGED_FOLDERS, ...MULTIPART],
   "roles/storage.folderAdmin": [
     ...OBJECTS_ALL,
@@ -104,7 +100,7 @@ export const STORAGE_ROLES: Readonly<Record<string, readonly string[]>> = {
     "storage.objects.delete",
     "storage.objects.restore",
     ...MULTIPART,
-    ...MANAGED_FOLDERS.slice(0, 4),
+    ...MANAGED_FOLDERS_USE,
   ],
   "roles/storage.legacyBucketOwner": [
     "storage.buckets.get",
