@@ -38,6 +38,30 @@ function target(name: string, prefix = "output/"): Target {
 const asNimble = () => fakeStorage(fake.url, TOKENS.nimble);
 const asOwner = () => fakeStorage(fake.url, TOKENS.owner);
 
+/** The error a request fails with, or undefined when it succeeds. */
+function rejection(request: Promise<unknown>): Promise<unknown> {
+  return request.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** A uniform-access bucket whose owner has added `nimble-bucket policy gcs` bindings for prefix. */
+async function bucketWithGeneratedGrant(prefix: string): Promise<string> {
+  const b = bucket([], { uniformBucketLevelAccess: true });
+  const iam = asOwner().bucket(b).iam;
+  const [policy] = await iam.getPolicy({ requestedPolicyVersion: 3 });
+  const bindings = gcsBindings({ bucket: b, prefix });
+  await iam.setPolicy({ ...policy, version: 3, bindings: [...policy.bindings, ...bindings] });
+  return b;
+}
+
+/** Puts output/a.json into the bucket, so a read probe has an object to read. */
+function withOutputFile(name: string): string {
+  fake.putObject(name, "output/a.json", "{}");
+  return name;
+}
+
 interface ProbeCase {
   what: string;
   mode: ProbeMode;
@@ -86,11 +110,7 @@ describe("probeGcs maps Google's answers to Nimble's chips", () => {
     {
       what: "read of a prefix with files with Object Viewer",
       mode: "read",
-      setup: () => {
-        const name = bucket(["roles/storage.objectViewer"]);
-        fake.putObject(name, "output/a.json", "{}");
-        return name;
-      },
+      setup: () => withOutputFile(bucket(["roles/storage.objectViewer"])),
       status: "ok",
       detail: /read the metadata of output\/a\.json/,
     },
@@ -104,11 +124,7 @@ describe("probeGcs maps Google's answers to Nimble's chips", () => {
     {
       what: "read denied when listing is allowed but object metadata is not",
       mode: "read",
-      setup: () => {
-        const name = bucket(["roles/storage.legacyBucketReader"]);
-        fake.putObject(name, "output/a.json", "{}");
-        return name;
-      },
+      setup: () => withOutputFile(bucket(["roles/storage.legacyBucketReader"])),
       status: "access-denied",
       detail: /storage\.objects\.get/,
     },
@@ -146,9 +162,8 @@ describe("the overwrite trap (C23 probe_consequence)", () => {
     const file = asNimble().bucket(name).file("output/.nimble-connection-test");
     await file.save(Buffer.alloc(0), { resumable: false, validation: false });
 
-    const error = await file.save(Buffer.alloc(0), { resumable: false, validation: false }).then(
-      () => undefined,
-      (e: unknown) => e,
+    const error = await rejection(
+      file.save(Buffer.alloc(0), { resumable: false, validation: false }),
     );
 
     expect(classify(error, "objects.insert", target(name))).toMatchObject({
@@ -185,18 +200,13 @@ describe("C27: uniform bucket-level access rejects an upload that carries an ACL
   it("classifies the 400 as Connection failed, never Access denied or Bucket does not exist", async () => {
     const b = name();
     const request = c27.input.probe_request;
-    const error = await asNimble()
-      .bucket(b)
-      .file(request.name)
-      .save(Buffer.alloc(0), {
+    const error = await rejection(
+      asNimble().bucket(b).file(request.name).save(Buffer.alloc(0), {
         resumable: false,
         validation: false,
         predefinedAcl: "bucketOwnerFullControl",
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      }),
+    );
     const result = classify(error, "objects.insert", target(b));
 
     expect(result.status).toBe("connection-failed");
@@ -218,10 +228,7 @@ describe("errors the probe itself cannot cause are still classified", () => {
     const file = asOwner().bucket(b).file("output/report.json");
     await file.save("{}", { resumable: false, validation: false });
 
-    const error = await file.save("{}", { resumable: false, validation: false }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(file.save("{}", { resumable: false, validation: false }));
     const result = classify(error, "objects.insert", target(b));
 
     expect(result.status).toBe("connection-failed");
@@ -249,11 +256,7 @@ describe("nimble-bucket policy gcs output applied to the fake server", () => {
     ["bucket-wide", ""],
     ["scoped to output/ by a condition", "output/"],
   ])("makes the write probe pass, twice (%s)", async (_what, prefix) => {
-    const b = bucket([], { uniformBucketLevelAccess: true });
-    const iam = asOwner().bucket(b).iam;
-    const [policy] = await iam.getPolicy({ requestedPolicyVersion: 3 });
-    const bindings = gcsBindings({ bucket: b, prefix });
-    await iam.setPolicy({ ...policy, version: 3, bindings: [...policy.bindings, ...bindings] });
+    const b = await bucketWithGeneratedGrant(prefix);
 
     const first = await probeGcs(target(b, prefix), "write", { storage: asNimble() });
     const second = await probeGcs(target(b, prefix), "write", { storage: asNimble() });
@@ -263,11 +266,7 @@ describe("nimble-bucket policy gcs output applied to the fake server", () => {
   });
 
   it("a prefix-scoped grant does not let the probe write elsewhere", async () => {
-    const b = bucket([], { uniformBucketLevelAccess: true });
-    const iam = asOwner().bucket(b).iam;
-    const [policy] = await iam.getPolicy({ requestedPolicyVersion: 3 });
-    const bindings = gcsBindings({ bucket: b, prefix: "output/" });
-    await iam.setPolicy({ ...policy, version: 3, bindings: [...policy.bindings, ...bindings] });
+    const b = await bucketWithGeneratedGrant("output/");
 
     const result = await probeGcs(target(b, "input/"), "write", { storage: asNimble() });
 
@@ -275,11 +274,7 @@ describe("nimble-bucket policy gcs output applied to the fake server", () => {
   });
 
   it("the live audit reads the same policy and predicts the probe's chip", async () => {
-    const b = bucket([], { uniformBucketLevelAccess: true });
-    const iam = asOwner().bucket(b).iam;
-    const [policy] = await iam.getPolicy({ requestedPolicyVersion: 3 });
-    const bindings = gcsBindings({ bucket: b, prefix: "output/" });
-    await iam.setPolicy({ ...policy, version: 3, bindings: [...policy.bindings, ...bindings] });
+    const b = await bucketWithGeneratedGrant("output/");
 
     const input = await readGcsAuditInput(target(b), { storage: asOwner() });
     const audit = auditGcs(input);
