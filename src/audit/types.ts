@@ -21,6 +21,8 @@ export interface Finding {
   severity: Severity;
   message: string;
   location?: FindingLocation;
+  /** How to fix it: the check's `fix` line, filled in by the report layer from the registry */
+  fix?: string;
 }
 
 /** One operation Nimble needs and whether the customer's side allows it. */
@@ -55,6 +57,8 @@ export interface CheckInfo {
   title: string;
   /** Why it matters and how to fix it */
   explanation: string;
+  /** One short line: how to fix it (shown under each finding, and by `--explain`) */
+  fix?: string;
   /** The AWS or Google page that defines the behaviour */
   see?: string;
 }

@@ -4,7 +4,8 @@ import { redact } from "./redact.js";
 /**
  * The audit as JSON: `{"buckets": [{"bucket", "operations": [{"operation", "action",
  * "resource", "decision", "dependsOn", "statements"}], "findings": [{"id", "severity",
- * "message", "location"}], "predictedChips": {"read", "write"}}]}`.
+ * "message", "location", "fix"}], "predictedChips": {"read", "write"}}]}`. `fix` is the
+ * check's fix line, or null when the registry has none.
  * @param audits - one audit per bucket
  * @param env - the environment whose secrets must not appear
  * @returns the JSON text, with a trailing newline
@@ -35,5 +36,6 @@ function jsonFinding(finding: Finding, env?: Readonly<Record<string, string | un
     severity: finding.severity,
     message: redact(finding.message, env),
     location: finding.location ?? null,
+    fix: finding.fix ?? null,
   };
 }

@@ -43,7 +43,11 @@ export async function renderAuditJunit(
       name: text(`${finding.id} ${locationText(finding)}`.trim()),
       failure:
         RANK[finding.severity] >= RANK[failOn]
-          ? { type: finding.severity, message: text(finding.message) }
+          ? {
+              type: finding.severity,
+              message: text(finding.message),
+              body: text(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message),
+            }
           : undefined,
     }));
     const cases = [...operations, ...findings];

@@ -35,6 +35,7 @@ export async function renderAuditMarkdown(
       id: finding.id,
       message: cell(finding.message),
       location: cell(locationText(finding)),
+      fix: cell(finding.fix ?? ""),
     })),
   }));
   return render("audit-markdown", { buckets, note: CUSTOMER_SIDE_NOTE });

@@ -1,4 +1,4 @@
-import type { BucketAudit, CheckInfo, Severity } from "../audit/types.js";
+import type { BucketAudit, CheckInfo, Finding, Severity } from "../audit/types.js";
 
 /**
  * Renders audits in the format the user chose. Each renderer is imported on first use.
@@ -21,12 +21,41 @@ export interface AuditReportOptions {
 }
 
 /**
+ * Renders the audits; each finding shows its check's `fix` line (from `options.rules`).
  * @param audits - one audit per bucket
  * @param format - the output format
  * @param options - rules, file texts, threshold, environment
  * @returns the rendered report
  */
 export async function renderAuditReport(
+  audits: readonly BucketAudit[],
+  format: AuditFormat,
+  options: AuditReportOptions,
+): Promise<string> {
+  const withFixes = addFixes(audits, options.rules);
+  return renderAs(withFixes, format, options);
+}
+
+/**
+ * Gives each finding its check's `fix` line from the registry, unless it has one.
+ * @param audits - one audit per bucket
+ * @param rules - every check's text
+ * @returns the audits, findings with `fix` where the registry has one
+ */
+export function addFixes(
+  audits: readonly BucketAudit[],
+  rules: readonly CheckInfo[],
+): BucketAudit[] {
+  const fixes = new Map(rules.flatMap((rule) => (rule.fix ? [[rule.id, rule.fix] as const] : [])));
+  const withFix = (finding: Finding): Finding => {
+    const fix = finding.fix ?? fixes.get(finding.id);
+    return fix === undefined ? finding : { ...finding, fix };
+  };
+
+  return audits.map((audit) => ({ ...audit, findings: audit.findings.map(withFix) }));
+}
+
+async function renderAs(
   audits: readonly BucketAudit[],
   format: AuditFormat,
   options: AuditReportOptions,

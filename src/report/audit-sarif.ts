@@ -63,10 +63,16 @@ function sarifRule(rule: CheckInfo) {
       .replace(/(^|-)([a-z0-9])/g, (_m, _dash: string, c: string) => c.toUpperCase()),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.explanation },
-    help: { text: `${rule.explanation}${rule.see ? ` See ${rule.see}` : ""}` },
+    help: { text: helpText(rule) },
     ...(rule.see ? { helpUri: rule.see } : {}),
     defaultConfiguration: { level: LEVEL[rule.severity] },
   };
+}
+
+function helpText(rule: CheckInfo): string {
+  const fix = rule.fix ? ` Fix: ${rule.fix}` : "";
+  const see = rule.see ? ` See ${rule.see}` : "";
+  return `${rule.explanation}${fix}${see}`;
 }
 
 function sarifResult(

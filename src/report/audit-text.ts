@@ -6,7 +6,7 @@ import { redact } from "./redact.js";
 
 /**
  * The audit as text for a terminal: per bucket, each operation with its decision, the findings
- * with their locations, and the predicted Test Connection chips.
+ * with their locations and fixes, and the predicted Test Connection chips.
  */
 
 const MARK: Readonly<Record<Decision, string>> = {
@@ -54,7 +54,11 @@ function operationLine(op: OperationVerdict): string {
 
 function findingLines(finding: Finding): string {
   const where = locationText(finding);
-  return `    ${finding.severity.toUpperCase()} ${finding.id}: ${finding.message}${where ? `\n      at ${where}` : ""}`;
+  return [
+    `    ${finding.severity.toUpperCase()} ${finding.id}: ${finding.message}`,
+    ...(where ? [`      at ${where}`] : []),
+    ...(finding.fix ? [`      fix: ${finding.fix}`] : []),
+  ].join("\n");
 }
 
 /** `file.json Statement[2].Condition (Sid X)`, or "" without a location. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findCheck } from "../../src/audit/registry.js";
 import { runCli } from "./cli-support.js";
 
 /** `nimble-bucket audit` as argv in, exit code and output out. */
@@ -109,6 +110,7 @@ describe("audit exit codes", () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^S3-LIST-ON-OBJECT-ARN \(error\): /);
+    expect(result.stdout).toContain(`\nFix: ${findCheck("S3-LIST-ON-OBJECT-ARN")!.fix!}\nSee `);
   });
 });
 

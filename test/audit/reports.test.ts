@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { S3_CHECKS } from "../../src/audit/registry.js";
+import { findCheck, S3_CHECKS } from "../../src/audit/registry.js";
 import type { BucketAudit } from "../../src/audit/types.js";
+import { xmlEscape } from "../../src/report/escape.js";
 import { locateJsonPath } from "../../src/report/audit-locate.js";
 import { renderAuditReport } from "../../src/report/audit-report.js";
 import type { AuditFormat } from "../../src/report/audit-report.js";
@@ -144,7 +145,7 @@ describe("JSON report", () => {
       expect(operation).toHaveProperty(key);
     }
     const finding = (bucket.findings as Record<string, unknown>[])[0]!;
-    expect(Object.keys(finding)).toEqual(["id", "severity", "message", "location"]);
+    expect(Object.keys(finding)).toEqual(["id", "severity", "message", "location", "fix"]);
     expect(bucket.predictedChips).toEqual({ read: "access-denied", write: "access-denied" });
   });
 
@@ -190,6 +191,47 @@ describe("JUnit, Markdown and text reports", () => {
     );
     expect(text).toContain("Statement[3].Condition (Sid DenyOutsideVpce)");
     expect(text).toContain("Nimble's own account must allow");
+  });
+});
+
+describe("how to fix it: each finding carries its check's fix line", () => {
+  const VPCE_FIX = findCheck("S3-DENY-VPC-ENDPOINT")!.fix!;
+
+  it("every S3 check has a one-line fix, kept apart from its explanation", () => {
+    for (const check of S3_CHECKS) {
+      expect(check.fix, check.id).toMatch(/^[A-Z].{10,120}$/);
+      expect(check.explanation, check.id).not.toContain("Fix:");
+    }
+  });
+
+  it("text shows the fix on its own line under the finding and its location", async () => {
+    const lines = (await render("text", [auditFixture({ policy: C12 })])).split("\n");
+    const at = lines.findIndex((line) => line.includes("S3-DENY-VPC-ENDPOINT:"));
+
+    expect(lines[at + 1]).toMatch(/^ {6}at .*Statement\[3\]/);
+    expect(lines[at + 2]).toBe(`      fix: ${VPCE_FIX}`);
+  });
+
+  it.each([
+    ["markdown", `| ${VPCE_FIX} |`],
+    ["junit", `Fix: ${xmlEscape(VPCE_FIX)}</failure>`],
+    ["sarif", JSON.stringify(`Fix: ${VPCE_FIX}`).slice(1, -1)],
+  ] as const)("%s shows it", async (format, expected) => {
+    const report = await render(format, [auditFixture({ policy: C12 })]);
+
+    expect(report).toContain(expected);
+  });
+
+  it("JSON adds fix to each finding: the registry's line, or null for an unknown id", async () => {
+    const audit = auditFixture({ policy: C12 });
+    audit.findings.push({ id: "NO-SUCH-CHECK", severity: "info", message: "m" });
+    const json = JSON.parse(await render("json", [audit])) as {
+      buckets: { findings: { id: string; fix: string | null }[] }[];
+    };
+    const fixes = Object.fromEntries(json.buckets[0]!.findings.map((f) => [f.id, f.fix]));
+
+    expect(fixes["S3-DENY-VPC-ENDPOINT"]).toBe(VPCE_FIX);
+    expect(fixes["NO-SUCH-CHECK"]).toBeNull();
   });
 });
 
