@@ -8,6 +8,7 @@ import type { ProbeMode, ProbeOperation, ProbeResult, ProbeStatus } from "../pro
 import { CHIPS } from "../probe/types.js";
 import { redact } from "../report/redact.js";
 import { makeStorage } from "./live.js";
+import { BAD_REQUEST_CAUSES, BAD_REQUEST_OTHER, gcsDetail } from "./probe-details.js";
 
 /**
  * Nimble's Test Connection for a gs:// target.
@@ -28,7 +29,10 @@ import { makeStorage } from "./live.js";
 
 /** Options of {@link probeGcs}. */
 export interface GcsProbeOptions {
-  /** JSON API endpoint (emulators, tests). @default Google's, with Application Default Credentials */
+  /**
+   * JSON API endpoint (emulators, tests).
+   * @default Google's, with Application Default Credentials
+   */
   endpoint?: string;
   /** Per-request timeout in ms. @default 10000 */
   timeoutMs?: number;
@@ -38,8 +42,14 @@ export interface GcsProbeOptions {
   storage?: Storage;
 }
 
+/** How a probe ended: its status and the detail line. */
+interface Outcome {
+  status: ProbeStatus;
+  detail: string;
+}
+
 /** The outcome of one step: a status to stop with, or nothing to go on. */
-type Step = { status: ProbeStatus; detail: string } | undefined;
+type Step = Outcome | undefined;
 
 /**
  * Probes a gs:// target the way Nimble's Test Connection would.
@@ -90,38 +100,30 @@ function sender(operations: ProbeOperation[]): Send {
   };
 }
 
-async function probeRead(
-  storage: Storage,
-  target: Target,
-  send: Send,
-): Promise<{ status: ProbeStatus; detail: string }> {
+/** Read: list one object under the prefix, then read that object's metadata. */
+async function probeRead(storage: Storage, target: Target, send: Send): Promise<Outcome> {
   const bucket = storage.bucket(target.bucket);
-  let files;
-  try {
-    [files] = await send("objects.list", () =>
-      bucket.getFiles({ prefix: target.prefix, maxResults: 1, autoPaginate: false }),
-    );
-  } catch (error) {
-    return classify(error, "objects.list", target);
-  }
+  const listed = await send("objects.list", () =>
+    bucket.getFiles({ prefix: target.prefix, maxResults: 1, autoPaginate: false }),
+  ).catch((error: unknown) => classify(error, "objects.list", target));
+  if (!Array.isArray(listed)) return listed;
 
-  const first = files[0];
-  if (!first) {
-    return { status: "ok-prefix-empty", detail: `listed ${target.url}: no objects yet` };
-  }
-  try {
-    await send("objects.get", () => first.getMetadata());
-  } catch (error) {
-    return classify(error, "objects.get", target);
-  }
-  return { status: "ok", detail: `listed ${target.url} and read the metadata of ${first.name}` };
+  const first = listed[0][0];
+  if (!first) return { status: "ok-prefix-empty", detail: gcsDetail("listed-empty", target) };
+  const read = await send("objects.get", () => first.getMetadata()).then(
+    () => undefined,
+    (error: unknown) => classify(error, "objects.get", target),
+  );
+
+  return read ?? { status: "ok", detail: readDetail(target, first.name) };
 }
 
-async function probeWrite(
-  storage: Storage,
-  target: Target,
-  send: Send,
-): Promise<{ status: ProbeStatus; detail: string }> {
+function readDetail(target: Target, object: string): string {
+  return gcsDetail("listed-and-read", { url: target.url, object });
+}
+
+/** Write: a create-only upload of the empty test object. */
+async function probeWrite(storage: Storage, target: Target, send: Send): Promise<Outcome> {
   const name = `${target.prefix}${TEST_OBJECT_NAME}`;
   const file = storage.bucket(target.bucket).file(name);
   try {
@@ -137,7 +139,7 @@ async function probeWrite(
   } catch (error) {
     return existingTestObject(error, target, name) ?? classify(error, "objects.insert", target);
   }
-  return { status: "ok", detail: `created gs://${target.bucket}/${name} (create-only upload)` };
+  return { status: "ok", detail: gcsDetail("created", { url: `gs://${target.bucket}/${name}` }) };
 }
 
 /**
@@ -148,20 +150,10 @@ async function probeWrite(
 function existingTestObject(error: unknown, target: Target, name: string): Step {
   const url = `gs://${target.bucket}/${name}`;
   if (httpStatus(error) === 412) {
-    return {
-      status: "ok",
-      detail:
-        `the test object ${url} already existed: the create-only upload (ifGenerationMatch=0) ` +
-        "got 412 after the create permission was checked, so nothing was replaced",
-    };
+    return { status: "ok", detail: gcsDetail("test-object-precondition", { url }) };
   }
   if (httpStatus(error) === 403 && missingPermission(error) === "storage.objects.delete") {
-    return {
-      status: "ok",
-      detail:
-        `the test object ${url} already existed and Google asked for storage.objects.delete ` +
-        "to replace it, which Nimble's role does not need; create was not re-checked",
-    };
+    return { status: "ok", detail: gcsDetail("test-object-needs-delete", { url }) };
   }
   return undefined;
 }
@@ -172,33 +164,36 @@ function existingTestObject(error: unknown, target: Target, name: string): Step 
  * without an HTTP status are connection failures with their cause.
  * @see https://cloud.google.com/storage/docs/json_api/v1/status-codes
  */
-export function classify(
-  error: unknown,
-  operation: string,
-  target: Target,
-): { status: ProbeStatus; detail: string } {
+export function classify(error: unknown, operation: string, target: Target): Outcome {
   if (error instanceof NimbleError && error.code === "E_FORBIDDEN_REQUEST") throw error;
   const status = httpStatus(error);
-  const message = errorMessage(error);
-  const cause = `${operation} on ${target.url}`;
+  const failure = { cause: `${operation} on ${target.url}`, message: errorMessage(error) };
 
-  if (status === undefined) return failed(`${cause} could not reach Cloud Storage: ${message}`);
-  if (status === 404 && isBucketMissing(operation, message)) {
-    return { status: "bucket-not-found", detail: `gs://${target.bucket} does not exist (404)` };
+  if (status === undefined) return failed(gcsDetail("unreachable", failure));
+  if (status === 404 && isBucketMissing(operation, failure.message)) {
+    return { status: "bucket-not-found", detail: gcsDetail("bucket-missing", target) };
   }
-  if (status === 403 && /retention/i.test(message)) {
-    return failed(`${cause}: blocked by a retention policy (403): ${message}`);
+  if (status === 403) return classifyForbidden(error, failure);
+  if (status === 400) {
+    const reason = badRequestCause(failure.message);
+    return failed(gcsDetail("bad-request", { ...failure, reason }));
   }
-  if (status === 403) {
-    const permission = missingPermission(error) ?? "a required permission";
-    return { status: "access-denied", detail: `${cause}: the caller lacks ${permission} (403)` };
-  }
-  if (status === 400) return failed(`${cause}: ${badRequestCause(message)} (400): ${message}`);
-  if (status === 401) return failed(`${cause}: the credentials were rejected (401)`);
-  return failed(`${cause} failed with HTTP ${status}: ${message}`);
+  if (status === 401) return failed(gcsDetail("credentials-rejected", failure));
+  return failed(gcsDetail("http-error", { ...failure, status }));
 }
 
-function failed(detail: string): { status: ProbeStatus; detail: string } {
+/** 403: a retention policy (a connection failure with its cause) or a missing permission. */
+function classifyForbidden(error: unknown, failure: { cause: string; message: string }): Outcome {
+  if (/retention/i.test(failure.message)) return failed(gcsDetail("retention", failure));
+
+  const permission = missingPermission(error) ?? "a required permission";
+  return {
+    status: "access-denied",
+    detail: gcsDetail("access-denied", { ...failure, permission }),
+  };
+}
+
+function failed(detail: string): Outcome {
   return { status: "connection-failed", detail };
 }
 
@@ -207,13 +202,7 @@ function isBucketMissing(operation: string, message: string): boolean {
 }
 
 function badRequestCause(message: string): string {
-  if (/requester pays|UserProjectMissing/i.test(message)) {
-    return "the bucket has Requester Pays on and no billing project was sent";
-  }
-  if (/uniform bucket-level access|legacy ACL/i.test(message)) {
-    return "uniform bucket-level access refuses ACL parameters";
-  }
-  return "the request was refused";
+  return BAD_REQUEST_CAUSES.find((c) => c.pattern.test(message))?.reason ?? BAD_REQUEST_OTHER;
 }
 
 /** The permission a 403 names, e.g. "x does not have storage.objects.create access to ...". */
