@@ -25,9 +25,12 @@ export function fastArgs(
   if (argv.some((arg) => /^(-h|--help|--version)(=|$)/.test(arg))) return undefined;
 
   const entries = Object.entries(options);
+  const named = (pick: (option: Options) => boolean) =>
+    entries.filter(([, option]) => pick(option)).map(([name]) => name);
   const result = parser.detailed([...argv], {
-    boolean: entries.filter(([, o]) => o.type === "boolean").map(([name]) => name),
-    string: entries.filter(([, o]) => o.type !== "boolean").map(([name]) => name),
+    boolean: named((o) => o.type === "boolean"),
+    number: named((o) => o.type === "number"),
+    string: named((o) => o.type !== "boolean" && o.type !== "number"),
     default: Object.fromEntries(
       entries.flatMap(([n, o]) => (o.default === undefined ? [] : [[n, o.default]])),
     ),

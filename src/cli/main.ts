@@ -54,15 +54,20 @@ async function runFast(
   argv: readonly string[],
   io: CliIo,
 ): Promise<number | undefined> {
-  let command = commands.find((c) => c.command === argv[0]);
+  let command = commands.find((c) => commandWord(c) === argv[0]);
   let depth = 1;
   while (command?.subcommands) {
-    command = command.subcommands.find((c) => c.command === argv[depth]);
+    command = command.subcommands.find((c) => commandWord(c) === argv[depth]);
     depth += 1;
   }
   const args = command?.options && fastArgs(argv.slice(depth), command.options);
 
   return command && args ? command.run(args, io) : undefined;
+}
+
+/** The word that names a command: `audit` of `audit [target]`. */
+function commandWord(command: Command): string {
+  return command.command.split(" ")[0] ?? "";
 }
 
 async function runYargs(commands: readonly Command[], argv: string[], io: CliIo): Promise<number> {
