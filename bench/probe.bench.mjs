@@ -1,7 +1,8 @@
 // Requests and wall time of `nimble-bucket probe` (read and write) against a local Ceph RGW,
 // next to a minimal hand-written AWS SDK script doing the same operations, in the same run.
 // Starts RGW itself (test/servers/rgw-start.sh) in a temp dir and stops it. Requests are counted
-// by a loopback proxy in front of RGW. Usage: node bench/probe.bench.mjs [RUNS]
+// by a loopback proxy in front of RGW. The CLI and the script launch alternately, RUNS times
+// each; medians. Needs the bundle (npm run build). Usage: node bench/probe.bench.mjs [RUNS]
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
@@ -13,7 +14,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const root = new URL("../", import.meta.url).pathname;
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv[2] ?? 21);
 const bucket = "bench-probe";
 const owner = { AWS_ACCESS_KEY_ID: "OWNERACCESSKEY0000001", AWS_SECRET_ACCESS_KEY: "ownersecret" };
 const env = {
@@ -96,15 +97,17 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(proxy, label, args, extraEnv = {}) {
-  const times = [];
-  let requests = 0;
+/** One launch of each subject per round, alternating, so load changes hit both alike. */
+async function measure(proxy, subjects) {
+  const rows = subjects.map(({ label }) => ({ label, times: [], requests: 0 }));
   for (let i = 0; i < runs; i += 1) {
-    const before = proxy.counter.requests;
-    times.push(await timed(args, extraEnv));
-    requests = proxy.counter.requests - before;
+    for (const [index, { args, extraEnv }] of subjects.entries()) {
+      const before = proxy.counter.requests;
+      rows[index].times.push(await timed(args, extraEnv));
+      rows[index].requests = proxy.counter.requests - before;
+    }
   }
-  return { label, ms: median(times), requests };
+  return rows.map(({ label, times, requests }) => ({ label, ms: median(times), requests }));
 }
 
 async function setUp(endpoint) {
@@ -118,8 +121,9 @@ await s3.send(new PutObjectCommand({ Bucket: "${bucket}", Key: "input/urls.csv",
 
 const dir = await mkdtemp(join(tmpdir(), "nimble-bench-rgw-"));
 const [rgwPort, monPort] = [await freePort(), await freePort()];
-if (!existsSync(join(root, "dist/bundle/main.mjs")))
+if (!existsSync(join(root, "dist/bundle/nimble-bucket.mjs"))) {
   await run("node", ["scripts/bundle.mjs"], { cwd: root });
+}
 console.log(`starting RGW on 127.0.0.1:${rgwPort} (about 16 s)…`);
 await run("bash", [join(root, "test/servers/rgw-start.sh"), dir, `${rgwPort}`, `${monPort}`], {
   timeout: 150_000,
@@ -145,13 +149,16 @@ try {
   const rows = [];
   for (const mode of ["read", "write"]) {
     const path = mode === "read" ? "input" : "output";
-    const ours = await measure(proxy, `probe --${mode}`, cli(mode, path));
-    const base = await measure(proxy, `SDK script (${mode})`, script(mode), endpointEnv);
-    rows.push([ours, base]);
+    const subjects = [
+      { label: `probe --${mode}`, args: cli(mode, path), extraEnv: {} },
+      { label: `SDK script (${mode})`, args: script(mode), extraEnv: endpointEnv },
+    ];
+    rows.push(await measure(proxy, subjects));
   }
 
   console.log(
-    `median of ${runs} runs each, wall time from spawn to exit, requests seen by the proxy\n`,
+    `median of ${runs} alternating runs each, wall time from spawn to exit, requests seen by ` +
+      "the proxy\n",
   );
   console.log(
     "| operation | requests | wall ms | baseline requests | baseline ms | request ratio | time ratio |",

@@ -4,6 +4,13 @@
 // lazily by the commands that use them; code splitting keeps lazily imported modules of ours in
 // their own chunks. dist/bundle/ sits two levels below the project, like src/report/, so
 // templates/ resolves the same way from the bundle, from tsc's dist/ and from src/ under vitest.
+//
+// The one exception is the S3 probe's SDK (src/probe/sdk.ts): a second build bundles just the
+// commands it names, tree-shaken from the SDK's ESM build, into dist/bundle/probe-sdk.mjs and
+// its sdk-* chunks. Loading @aws-sdk/client-s3 from node_modules (its whole CommonJS build, file
+// by file) costs more than the probe's requests; the bundled subset roughly halves that. Only
+// `probe` loads it: the main build refers to it as an external file, and `audit` keeps using the
+// installed SDK.
 import { build } from "esbuild";
 import { readFile, rm } from "node:fs/promises";
 
@@ -13,8 +20,9 @@ const bundled = new Set(["yargs"]);
 const external = Object.keys(pkg.dependencies ?? {})
   .filter((name) => !bundled.has(name))
   .flatMap((name) => [name, `${name}/*`]);
-// Shims: string-width builds a very large emoji regular expression when it loads (~20 ms); the help text
-// it measures is plain ASCII, so the bundle measures width as the length without ANSI codes.
+// Shims: string-width builds a very large emoji regular expression when it loads (~20 ms); the
+// help text it measures is plain ASCII, so the bundle measures width as the length without ANSI
+// codes.
 // node:assert pulls in its error formatting and terminal colour support (~3 ms); yargs uses
 // only strictEqual and notStrictEqual, for internal consistency checks.
 const SHIMS = {
@@ -53,6 +61,18 @@ const skipHelpCache = {
     });
   },
 };
+// s3.ts imports "./sdk.js" lazily; in the bundle that import names the separately built file.
+const PROBE_SDK = "probe-sdk";
+const probeSdkFile = {
+  name: "probe-sdk-file",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/sdk\.js$/ }, (args) =>
+      /[\\/]src[\\/]probe[\\/]s3\.ts$/.test(args.importer)
+        ? { path: `./${PROBE_SDK}.mjs`, external: true }
+        : undefined,
+    );
+  },
+};
 const entry = {
   name: "entry",
   setup(build) {
@@ -68,10 +88,13 @@ const entry = {
 };
 const outdir = new URL("dist/bundle/", root).pathname;
 
-await rm(outdir, { recursive: true, force: true });
-await build({
-  // One entry (main and processIo together), so start-up loads one file plus the command's chunk.
-  entryPoints: { "nimble-bucket": "nb-entry" },
+// yargs' ESM build and the SDK's Node code call require(); give each bundle file a `require`.
+const banner = {
+  js:
+    "import { createRequire as __nbCreateRequire } from 'node:module'; " +
+    "const require = __nbCreateRequire(import.meta.url);",
+};
+const common = {
   absWorkingDir: root.pathname,
   outdir,
   bundle: true,
@@ -80,13 +103,26 @@ await build({
   platform: "node",
   target: "node20",
   outExtension: { ".js": ".mjs" },
-  chunkNames: "chunk-[hash]",
-  external,
-  plugins: [entry, plainStringWidth, skipHelpCache],
-  // yargs' ESM build calls createRequire(import.meta.url); give the bundle a `require` too.
-  banner: {
-    js: "import { createRequire as __nbCreateRequire } from 'node:module'; const require = __nbCreateRequire(import.meta.url);",
-  },
+  banner,
   minify: true,
   logLevel: "warning",
+};
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  // One entry (main and processIo together), so start-up loads one file plus the command's chunk.
+  entryPoints: { "nimble-bucket": "nb-entry" },
+  chunkNames: "chunk-[hash]",
+  external,
+  plugins: [probeSdkFile, entry, plainStringWidth, skipHelpCache],
+});
+// The probe's SDK subset: the ESM builds ("module") tree-shake to the commands sdk.ts names; the
+// credential providers the chain reaches only sometimes (SSO, INI, web identity) stay in chunks
+// of their own, loaded when the chain gets there.
+await build({
+  ...common,
+  entryPoints: { [PROBE_SDK]: "src/probe/sdk.ts" },
+  chunkNames: "sdk-[hash]",
+  mainFields: ["module", "main"],
 });
