@@ -33,12 +33,21 @@ export interface ConditionResult {
 /**
  * The IAM resource of a bucket, as bucket-level permissions (storage.objects.list,
  * storage.buckets.get) are checked on it.
+ * @param bucket - the bucket name
+ * @returns projects/_/buckets/BUCKET, of type Bucket
+ * @see https://cloud.google.com/iam/docs/conditions-resource-attributes
  */
 export function bucketResource(bucket: string): GcsResource {
   return { name: `projects/_/buckets/${bucket}`, type: "storage.googleapis.com/Bucket" };
 }
 
-/** The IAM resource of an object, as object-level permissions are checked on it. */
+/**
+ * The IAM resource of an object, as object-level permissions are checked on it.
+ * @param bucket - the bucket name
+ * @param name - the object name
+ * @returns projects/_/buckets/BUCKET/objects/NAME, of type Object
+ * @see https://cloud.google.com/iam/docs/conditions-resource-attributes
+ */
 export function objectResource(bucket: string, name: string): GcsResource {
   return {
     name: `projects/_/buckets/${bucket}/objects/${name}`,
@@ -49,6 +58,9 @@ export function objectResource(bucket: string, name: string): GcsResource {
 /**
  * `extract(template)` as IAM defines it: the text between the template's literal prefix and the
  * next occurrence of its suffix, or "" when the prefix does not occur.
+ * @param value - the string extract() is called on
+ * @param template - e.g. "/objects/{name}/"
+ * @returns the extracted text, or ""
  * @see https://cloud.google.com/iam/docs/conditions-attribute-reference#extract
  */
 export function extractTemplate(value: string, template: string): string {
@@ -90,6 +102,7 @@ const UNKNOWN_ATTRIBUTES: readonly RegExp[] = [
  * @param expression - the binding's `condition.expression`
  * @param resource - the resource the permission is checked on
  * @returns true/false when the known attributes decide it, else unknown with the attributes
+ * @see https://cloud.google.com/iam/docs/conditions-overview
  */
 export function evaluateCondition(expression: string, resource: GcsResource): ConditionResult {
   const unknownNames = unknownAttributes(expression);
@@ -116,7 +129,12 @@ function resourceBinding(resource: GcsResource): Map<string, string> {
   ]);
 }
 
-/** Attributes the expression reads whose values are unknown offline. */
+/**
+ * Attributes the expression reads whose values are unknown offline.
+ * @param expression - a condition expression
+ * @returns each unknown attribute once, e.g. request.time
+ * @see https://cloud.google.com/iam/docs/conditions-attribute-reference
+ */
 export function unknownAttributes(expression: string): string[] {
   const found = UNKNOWN_ATTRIBUTES.flatMap((pattern) => expression.match(pattern) ?? []);
   return [...new Set(found)];

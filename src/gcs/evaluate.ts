@@ -21,7 +21,9 @@ type Tri = "yes" | "no" | "maybe";
 export interface GcsPermissionRequest {
   /** The caller, e.g. serviceAccount:NAME@PROJECT.iam.gserviceaccount.com */
   member: string;
+  /** e.g. storage.objects.create */
   permission: string;
+  /** The bucket or object the permission is checked on */
   resource: GcsResource;
   /** Members known to hold the caller (group:... a test server resolves), if any */
   groups?: readonly string[];
@@ -34,9 +36,12 @@ interface BindingOutcome {
 }
 
 /**
+ * Whether the policy grants the permission: allowed when a binding surely applies, depends when
+ * one may apply, implicitly denied otherwise (bucket policies have no deny rules).
  * @param policy - the bucket's IAM policy
  * @param request - member, permission and resource
  * @returns the decision and the bindings that made it
+ * @see https://cloud.google.com/iam/docs/overview#cloud-iam-policy
  */
 export function evaluatePermission(
   policy: GcsIamPolicy,
@@ -47,13 +52,13 @@ export function evaluatePermission(
   if (granting.length > 0) return result("allowed", [], granting);
 
   const maybe = outcomes.filter((o) => o.truth === "maybe");
-  if (maybe.length > 0)
-    return result(
-      "depends",
-      maybe.flatMap((o) => o.dependsOn),
-      maybe,
-    );
-  return result("implicitly-denied", [], []);
+  if (maybe.length === 0) return result("implicitly-denied", [], []);
+
+  return result(
+    "depends",
+    maybe.flatMap((o) => o.dependsOn),
+    maybe,
+  );
 }
 
 function result(decision: Decision, dependsOn: string[], outcomes: BindingOutcome[]): Evaluation {
@@ -96,6 +101,9 @@ interface Part {
  * Whether the caller is among the members. `allUsers` is everyone; `allAuthenticatedUsers` is
  * every signed-in Google identity (service accounts included); a group or a domain may or may not
  * contain the caller, which cannot be known from the bucket.
+ * @param members - a binding's members
+ * @param request - the caller (and the groups known to hold it)
+ * @returns yes, no or maybe, with the memberships it depends on
  * @see https://cloud.google.com/iam/docs/principals-overview
  */
 export function memberTruth(members: readonly string[], request: GcsPermissionRequest): Part {

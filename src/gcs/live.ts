@@ -48,6 +48,10 @@ export function guardStorage(storage: Storage): Storage {
 /**
  * The client to use: the injected one, or a new one with ADC (or no auth for an emulator
  * endpoint). Automatic retries are off: a probe reports what happened on the first attempt.
+ * The SDK is imported here, lazily, so commands that never reach Cloud Storage do not load it.
+ * @param options - endpoint, timeout or an injected client
+ * @returns the client, with the never-delete guard
+ * @see https://cloud.google.com/nodejs/docs/reference/storage/latest
  */
 export async function makeStorage(options: GcsClientOptions): Promise<Storage> {
   if (options.storage) return guardStorage(options.storage);

@@ -58,6 +58,7 @@ type Step = Outcome | undefined;
  * @param options - endpoint, timeout, injected client
  * @returns the chip, a one-line detail and the requests sent; never throws for a cloud error
  * @throws NimbleError E_FORBIDDEN_REQUEST if a delete were ever attempted (a bug)
+ * @see https://cloud.google.com/storage/docs/json_api/v1/objects/list
  */
 export async function probeGcs(
   target: Target,
@@ -205,7 +206,12 @@ function badRequestCause(message: string): string {
   return BAD_REQUEST_CAUSES.find((c) => c.pattern.test(message))?.reason ?? BAD_REQUEST_OTHER;
 }
 
-/** The permission a 403 names, e.g. "x does not have storage.objects.create access to ...". */
+/**
+ * The permission a 403 names, e.g. "x does not have storage.objects.create access to ...".
+ * @param error - a client error
+ * @returns the permission, or undefined when the message names none
+ * @see https://cloud.google.com/storage/docs/json_api/v1/status-codes
+ */
 export function missingPermission(error: unknown): string | undefined {
   return /\b(storage\.[A-Za-z]+\.[A-Za-z]+)\b/.exec(errorMessage(error))?.[1];
 }

@@ -8,6 +8,7 @@ export const TOKENS = {
   other: "other-test-token",
 } as const;
 
+/** The members the test tokens stand for (Nimble's real service account among them). */
 export const MEMBERS = {
   nimble: "serviceAccount:nimbleway-gcp-storage@nimbleway-gcp.iam.gserviceaccount.com",
   owner: "user:owner@example.com",
@@ -24,6 +25,9 @@ export const TOKEN_MEMBERS: Record<string, string> = {
 /**
  * A real @google-cloud/storage client for the fake server: an OAuth2Client with a preset token,
  * sent to the custom endpoint because of useAuthWithCustomEndpoint.
+ * @param url - the fake server's base URL
+ * @param token - one of TOKENS, which picks the caller
+ * @returns the client (no retries, test project)
  */
 export function fakeStorage(url: string, token: string): Storage {
   const authClient = new OAuth2Client();
