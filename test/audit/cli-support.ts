@@ -2,10 +2,14 @@ import { readFile } from "node:fs/promises";
 import { main } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/io.js";
 
-/** Runs the CLI in-process: argv in, exit code and output out. Files resolve from the repo root. */
+/**
+ * Runs the CLI in-process: argv in, exit code and output out. Files resolve from the repo root.
+ * `isTty` stands for a terminal (progress lines); @default false
+ */
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined> = {},
+  isTty = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
@@ -17,7 +21,7 @@ export async function runCli(
       stderr += text;
     },
     readInput: (path) => readFile(new URL(path, ROOT), "utf8"),
-    isTty: false,
+    isTty,
     env,
   };
   const code = await main(argv, io);

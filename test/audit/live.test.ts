@@ -212,40 +212,55 @@ describe("live audit through the CLI (RGW)", () => {
     expect(parsed.buckets[0]!.findings.map((f) => f.id)).toContain("S3-DENY-VPC-ENDPOINT");
   });
 
-  it.skipIf(!rgwEndpoint())("audits every connection of --config, in file order", async () => {
-    const good = await bucketWithPolicy("c15c-not-principal.bucket-policy.json");
-    const bad = await bucketWithPolicy("c01-list-on-object-arn.bucket-policy.json");
-    const dir = await mkdtemp(join(tmpdir(), "audit-config-"));
-    const config = join(dir, "connections.yaml");
-    await writeFile(
-      config,
-      [
-        "connections:",
-        `  - read: s3://${bad}/input/`,
-        `    write: s3://${bad}/output/`,
-        `  - read: s3://${good}/input/`,
-        `    write: s3://${good}/output/`,
-      ].join("\n"),
-    );
-
-    const result = await withOwnerCredentials(() =>
-      runCli([
-        "audit",
-        "--config",
+  it.skipIf(!rgwEndpoint()).each([
+    { isTty: true, progress: true },
+    { isTty: false, progress: false },
+  ])(
+    "audits every connection of --config, in file order (isTty $isTty)",
+    async ({ isTty, progress }) => {
+      const good = await bucketWithPolicy("c15c-not-principal.bucket-policy.json");
+      const bad = await bucketWithPolicy("c01-list-on-object-arn.bucket-policy.json");
+      const dir = await mkdtemp(join(tmpdir(), "audit-config-"));
+      const config = join(dir, "connections.yaml");
+      await writeFile(
         config,
-        "--endpoint",
-        rgwEndpoint()!,
-        "--path-style",
-        "--format",
-        "json",
-      ]),
-    );
+        [
+          "connections:",
+          `  - read: s3://${bad}/input/`,
+          `    write: s3://${bad}/output/`,
+          `  - read: s3://${good}/input/`,
+          `    write: s3://${good}/output/`,
+        ].join("\n"),
+      );
 
-    const parsed = JSON.parse(result.stdout) as {
-      buckets: { bucket: string; findings: { id: string }[] }[];
-    };
-    expect(parsed.buckets.map((b) => b.bucket)).toEqual([bad, good]);
-    expect(parsed.buckets[0]!.findings.map((f) => f.id)).toContain("S3-LIST-ON-OBJECT-ARN");
-    expect(result.code).toBe(1);
-  });
+      const result = await withOwnerCredentials(() =>
+        runCli(
+          [
+            "audit",
+            "--config",
+            config,
+            "--endpoint",
+            rgwEndpoint()!,
+            "--path-style",
+            "--format",
+            "json",
+          ],
+          {},
+          isTty,
+        ),
+      );
+
+      // Both of the 4 workers start before either bucket is done: "[0/2]" twice, then cleared
+      const lines = progress
+        ? ["", `[0/2] auditing s3://${bad}`, `[0/2] auditing s3://${good}`, ""]
+        : [""];
+      expect(result.stderr.split("\r\x1b[2K")).toEqual(lines);
+      const parsed = JSON.parse(result.stdout) as {
+        buckets: { bucket: string; findings: { id: string }[] }[];
+      };
+      expect(parsed.buckets.map((b) => b.bucket)).toEqual([bad, good]);
+      expect(parsed.buckets[0]!.findings.map((f) => f.id)).toContain("S3-LIST-ON-OBJECT-ARN");
+      expect(result.code).toBe(1);
+    },
+  );
 });
