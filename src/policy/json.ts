@@ -1,25 +1,51 @@
 import { NimbleError } from "../errors.js";
+import { printable } from "./names.js";
+
+/** How strictly to read JSON. */
+export interface JsonOptions {
+  /**
+   * Also refuse what JSON.parse accepts but cannot give back unchanged: an object key given
+   * twice (JSON.parse keeps the last silently) and a number whose text would be rewritten
+   * (`1.50`, `1e3`, integers beyond 2^53). Used where a document is written back out.
+   * @default false
+   */
+  exact?: boolean;
+}
 
 /**
  * Parses JSON text, and on failure names the line and column of the first error, which
- * Node's JSON.parse does not report.
+ * Node's JSON.parse does not report. A leading byte-order mark is ignored.
  * @param text - the file's contents
  * @param source - the file name (or "stdin") to put in the error
+ * @param options - strictness
  * @returns the parsed value, still `unknown`
  * @throws NimbleError E_JSON "SOURCE: invalid JSON at line L column C: ..."
  */
-export function parseJsonText(text: string, source: string): unknown {
+export function parseJsonText(text: string, source: string, options: JsonOptions = {}): unknown {
+  const body = text.replace(/^\uFEFF/, "");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(body) as unknown;
   } catch {
-    const { offset, message } = firstJsonError(text.replace(/^\uFEFF/, ""));
-    const { line, column } = lineAndColumn(text, offset);
-    throw new NimbleError(
-      "E_JSON",
-      `${source}: invalid JSON at line ${line} column ${column}: ${message}`,
+    throw jsonError(
+      body,
       source,
+      firstJsonError(body, false) ?? new JsonError(0, "not valid JSON"),
     );
   }
+
+  const problem = options.exact ? firstJsonError(body, true) : undefined;
+  if (problem) throw jsonError(body, source, problem);
+  return value;
+}
+
+function jsonError(text: string, source: string, { offset, message }: JsonError): NimbleError {
+  const { line, column } = lineAndColumn(text, offset);
+  return new NimbleError(
+    "E_JSON",
+    `${source}: invalid JSON at line ${line} column ${column}: ${message}`,
+    source,
+  );
 }
 
 /** 1-based line and column of a character offset. */
@@ -40,7 +66,10 @@ class JsonError extends Error {
 class Scanner {
   offset = 0;
 
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly exact: boolean,
+  ) {}
 
   fail(message: string): never {
     throw new JsonError(this.offset, message);
@@ -64,12 +93,12 @@ class Scanner {
     const found = this.text[this.offset];
     return found === undefined
       ? `unexpected end of input, ${wanted}`
-      : `unexpected '${found}', ${wanted}`;
+      : `unexpected '${printable(found)}', ${wanted}`;
   }
 }
 
-function firstJsonError(text: string): JsonError {
-  const scanner = new Scanner(text);
+function firstJsonError(text: string, exact: boolean): JsonError | undefined {
+  const scanner = new Scanner(text, exact);
   try {
     value(scanner);
     if (scanner.peek() !== "") scanner.fail(scanner.unexpected("expected end of input"));
@@ -77,7 +106,7 @@ function firstJsonError(text: string): JsonError {
     if (error instanceof JsonError) return error;
     throw error;
   }
-  return new JsonError(0, "not valid JSON");
+  return undefined;
 }
 
 function value(s: Scanner): void {
@@ -101,9 +130,17 @@ function object(s: Scanner): void {
     s.offset += 1;
     return;
   }
+  const keys = new Set<string>();
   for (;;) {
     if (s.peek() !== '"') s.fail(s.unexpected("expected a quoted property name"));
+    const start = s.offset;
     string(s);
+    const key = JSON.parse(s.text.slice(start, s.offset)) as string;
+    if (s.exact && keys.has(key)) {
+      s.offset = start;
+      s.fail(`"${printable(key)}" is given twice in the same object`);
+    }
+    keys.add(key);
     s.expect(":");
     value(s);
     if (s.peek() === "}") break;
@@ -147,7 +184,13 @@ function string(s: Scanner): void {
 }
 
 function number(s: Scanner): void {
-  const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.text.slice(s.offset));
+  const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+    s.text.slice(s.offset, s.offset + 400),
+  );
   if (!match) s.fail(s.unexpected("expected a number"));
-  s.offset += match[0].length;
+  const raw = match[0];
+  if (s.exact && JSON.stringify(Number(raw)) !== raw) {
+    s.fail(`the number ${raw} would be rewritten as ${JSON.stringify(Number(raw))}; quote it`);
+  }
+  s.offset += raw.length;
 }

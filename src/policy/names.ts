@@ -92,6 +92,7 @@ function prefixProblem(raw: string): string | undefined {
   if (/[*?$]/.test(raw))
     return "'*', '?' and '$' are IAM wildcards or variables and would widen the grant";
   if (raw.startsWith("/")) return "it must not start with '/' (keys have no leading slash)";
+  if (raw !== raw.trim()) return "it begins or ends with white space (a copy-paste slip?)";
   if (raw.split("/").some((part) => part === ".." || part === "."))
     return "it must not contain '.' or '..' segments";
   if (raw.replace(/\/+$/, "").includes("//")) return "it must not contain empty segments ('//')";

@@ -1,7 +1,18 @@
-/** Escapes text for XML content and attribute values (JUnit, SARIF-adjacent XML). */
+import { printable } from "../policy/names.js";
+
+/**
+ * Escapes text for XML content and attribute values (JUnit). Characters XML 1.0 cannot carry
+ * at all (C0 controls other than tab, newline and carriage return) are written as `\uXXXX`.
+ * @see https://www.w3.org/TR/xml/#charsets
+ */
 export function xmlEscape(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => XML_ENTITIES[c] ?? c);
+  return text
+    .replace(XML_FORBIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/[<>&"']/g, (c) => XML_ENTITIES[c] ?? c);
 }
+
+// eslint-disable-next-line no-control-regex
+const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 const XML_ENTITIES: Readonly<Record<string, string>> = {
   "<": "&lt;",
@@ -11,7 +22,15 @@ const XML_ENTITIES: Readonly<Record<string, string>> = {
   "'": "&apos;",
 };
 
-/** Escapes text for a Markdown table cell. */
+/** Escapes text for a Markdown table cell: pipes, line breaks and control characters. */
 export function markdownCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return printable(text.replace(/\r?\n/g, " ")).replace(/\|/g, "\\|");
+}
+
+/** Makes text safe for a terminal: control characters (escape sequences included) as `\uXXXX`. */
+export function terminalText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => printable(line))
+    .join("\n");
 }

@@ -72,6 +72,8 @@ describe("normalizePrefix", () => {
     ["${aws:username}/", "wildcards"],
     ["/input/", "start with '/'"],
     ["/", "start with '/'"],
+    ["in/ ", "white space"],
+    [" in/", "white space"],
     ["a/../b/", "'..'"],
     ["a/./b/", "'..'"],
     ["a//b/", "empty segments"],

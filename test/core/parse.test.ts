@@ -116,3 +116,53 @@ describe("parsePolicyText", () => {
     expect(errorOf(() => parsePolicyText(text, "f")).code).toBe("E_INPUT");
   });
 });
+
+describe("parseJsonText with exact", () => {
+  it.each([
+    {
+      name: "a key given twice",
+      text: '{"a": 1,\n "a": 2}',
+      where: "line 2 column 2",
+      what: '"a" is given twice',
+    },
+    {
+      name: "a trailing zero",
+      text: '{"n": 1.50}',
+      where: "line 1 column 7",
+      what: "1.50 would be rewritten as 1.5",
+    },
+    {
+      name: "an exponent",
+      text: "[1e3]",
+      where: "line 1 column 2",
+      what: "1e3 would be rewritten as 1000",
+    },
+    {
+      name: "an integer beyond 2^53",
+      text: "[12345678901234567890123]",
+      where: "line 1 column 2",
+      what: "would be rewritten",
+    },
+  ])("refuses $name, which JSON.parse would change silently", ({ text, where, what }) => {
+    const error = errorOf(() => parseJsonText(text, "f.json", { exact: true }));
+
+    expect(error.message).toContain(`f.json: invalid JSON at ${where}`);
+    expect(error.message).toContain(what);
+  });
+
+  it("accepts numbers and keys that survive unchanged", () => {
+    expect(parseJsonText('{"a": -0.5, "b": 10, "c": {"a": 1}}', "f", { exact: true })).toEqual({
+      a: -0.5,
+      b: 10,
+      c: { a: 1 },
+    });
+  });
+
+  it("ignores a byte-order mark", () => {
+    expect(parseJsonText('\uFEFF{"a": 1}', "f")).toEqual({ a: 1 });
+  });
+
+  it("shows a control character as an escape", () => {
+    expect(errorOf(() => parseJsonText('{"a": \u001b}', "f")).message).toContain("'\\u001b'");
+  });
+});
