@@ -1,5 +1,5 @@
 import { NimbleError } from "../errors.js";
-import { parseJsonText } from "./json.js";
+import { parseJsonText, type JsonOptions } from "./json.js";
 import type { PolicyDocument, Statement } from "./types.js";
 
 /**
@@ -26,12 +26,17 @@ const DOCUMENT_KEYS = new Set(["Version", "Id", "Statement"]);
  * order kept).
  * @param text - JSON text of the policy
  * @param source - file name to put in errors
+ * @param options - `exact: true` where the policy is written back out (merge)
  * @returns the policy document
  * @throws NimbleError E_JSON for broken JSON (with line and column), E_INPUT for a wrong shape
  *   (with the JSON path of the first problem and how many more there are)
  */
-export function parsePolicyText(text: string, source: string): PolicyDocument {
-  return parsePolicy(parseJsonText(text, source), source);
+export function parsePolicyText(
+  text: string,
+  source: string,
+  options: JsonOptions = {},
+): PolicyDocument {
+  return parsePolicy(parseJsonText(text, source, options), source);
 }
 
 /**
