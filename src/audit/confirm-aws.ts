@@ -101,7 +101,9 @@ function disagreement(op: EvaluatedOperation, aws: string | undefined, source: s
   return {
     id: "AUDIT-AWS-DISAGREES",
     severity: severityOf("AUDIT-AWS-DISAGREES"),
-    message: `${op.operation} (${op.request.action} on ${op.request.resource}): this tool says ${op.evaluation.decision}, AWS's simulator says ${aws ?? "nothing"}`,
+    message:
+      `${op.operation} (${op.request.action} on ${op.request.resource}): ` +
+      `this tool says ${op.evaluation.decision}, AWS's simulator says ${aws ?? "nothing"}`,
     location: { source, path: "Statement" },
   };
 }

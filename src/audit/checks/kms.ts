@@ -37,7 +37,9 @@ export const awsManagedKey: Check = {
     return [
       {
         id: "KMS-AWS-MANAGED-KEY",
-        message: `the bucket's SSE-KMS key ${key} is the AWS managed key aws/s3: Nimble's account cannot use it`,
+        message:
+          `the bucket's SSE-KMS key ${key} is the AWS managed key aws/s3: ` +
+          "Nimble's account cannot use it",
         location: encryptionLocation(),
       },
     ];
@@ -52,7 +54,9 @@ export const defaultKeyNoId: Check = {
       ? [
           {
             id: "KMS-DEFAULT-KEY-NO-ID",
-            message: `default encryption is ${context.encryption?.SSEAlgorithm} without KMSMasterKeyID, so S3 uses aws/s3`,
+            message:
+              `default encryption is ${context.encryption?.SSEAlgorithm} ` +
+              "without KMSMasterKeyID, so S3 uses aws/s3",
             location: encryptionLocation(),
           },
         ]
@@ -70,7 +74,9 @@ export const keyIdNotArn: Check = {
     return [
       {
         id: "KMS-KEY-ID-NOT-ARN",
-        message: `KMSMasterKeyID "${keyId}" is not a full key ARN; for Nimble's requests S3 may resolve it in Nimble's account`,
+        message:
+          `KMSMasterKeyID "${keyId}" is not a full key ARN; ` +
+          "for Nimble's requests S3 may resolve it in Nimble's account",
         location: encryptionLocation(),
       },
     ];
@@ -101,7 +107,9 @@ export const keyPolicyNotAudited: Check = {
       ? [
           {
             id: "KMS-KEY-POLICY-NOT-AUDITED",
-            message: `the policy of key ${context.encryption.KMSMasterKeyID} was not audited; pass --key-policy FILE`,
+            message:
+              `the policy of key ${context.encryption.KMSMasterKeyID} was not audited; ` +
+              "pass --key-policy FILE",
             location: encryptionLocation(),
           },
         ]
@@ -120,9 +128,10 @@ function missingKmsAction(context: CheckContext, action: string, id: string): Ra
   );
   return refused.slice(0, 1).map((op) => {
     const deny = op.evaluation.statements.find((s) => s.effect === "Deny");
+    const deniedBy = deny ? ` (denied by ${deny.path})` : "";
     return {
       id,
-      message: `the key policy does not allow ${context.principal} ${action}${deny ? ` (denied by ${deny.path})` : ""}`,
+      message: `the key policy does not allow ${context.principal} ${action}${deniedBy}`,
       location: deny
         ? {
             source: context.keyPolicy!.source,

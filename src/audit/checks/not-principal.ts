@@ -17,12 +17,13 @@ export const notPrincipalWithoutAccount: Check = {
         id: "S3-NOTPRINCIPAL-WITHOUT-ACCOUNT",
         message:
           `${statementName(context.bucketPolicy!, index)} lists ${arn} in NotPrincipal without ` +
-          `arn:aws:iam::${accountOf(arn)}:root${arn === context.principal ? " (Nimble's user)" : ""}`,
+          `arn:aws:iam::${accountOf(arn)}:root${arn === context.principal ? NIMBLES_USER : ""}`,
         location: statementLocation(context.bucketPolicy!, index, "NotPrincipal"),
       })),
     ),
 };
 
+const NIMBLES_USER = " (Nimble's user)";
 const MEMBER_ARN = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(?!root$).+/;
 
 function principalsWithoutRoot(statement: Statement): string[] {

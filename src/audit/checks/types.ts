@@ -14,7 +14,7 @@ export interface SourcedPolicy {
   source: string;
 }
 
-/** The bucket's default encryption, as in GetBucketEncryption's ApplyServerSideEncryptionByDefault. */
+/** The bucket's default encryption, as GetBucketEncryption's ApplyServerSideEncryptionByDefault. */
 export interface DefaultEncryption {
   SSEAlgorithm?: string;
   KMSMasterKeyID?: string;

@@ -56,7 +56,9 @@ export const publicPrincipal: Check = {
         .filter(({ statement }) => isPublic(statement) && !hasLimitingCondition(statement))
         .map(({ index }): RawFinding => ({
           id: "POLICY-PUBLIC-PRINCIPAL",
-          message: `${statementName(policy!, index)} allows Principal "*" with no condition that limits the caller`,
+          message:
+            `${statementName(policy!, index)} allows Principal "*" ` +
+            "with no condition that limits the caller",
           location: statementLocation(policy!, index, "Principal"),
         })),
     ),
@@ -79,7 +81,9 @@ export const writeOutsideOutput: Check = {
     return [
       {
         id: "S3-WRITE-OUTSIDE-OUTPUT",
-        message: `Nimble may s3:PutObject outside ${context.outputPrefix}, e.g. ${allowed.join(", ")}`,
+        message:
+          `Nimble may s3:PutObject outside ${context.outputPrefix}, ` +
+          `e.g. ${allowed.join(", ")}`,
         location: { source: policy.source, path: "Statement" },
       },
     ];
