@@ -42,6 +42,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ),
   ]);
 
+  const started = [info.rgw && `Ceph RGW at ${info.rgw}`, info.moto && `moto at ${info.moto}`];
+  const list = started.filter(Boolean).join(", ");
+  if (list) console.log(`[servers] started ${list}; stopped after the run`);
   for (const [name, reason] of Object.entries(info.skipped)) {
     if (process.env.NIMBLE_REQUIRE_SERVERS === "1") throw new Error(`${name}: ${reason}`);
     console.warn(`[servers] ${name} not started, its tests will skip: ${reason}`);
