@@ -51,23 +51,21 @@ export interface Classification {
  * @returns code, status, region, message and attempts
  */
 export function errorShape(error: unknown): S3ErrorShape {
-  const value = (typeof error === "object" && error !== null ? error : {}) as Record<
-    string,
-    unknown
-  >;
+  const value = asRecord(error);
   const metadata = asRecord(value.$metadata);
   const response = asRecord(value.$response);
   const headers = asRecord(response.headers);
   const httpStatus = numberOr(metadata.httpStatusCode) ?? numberOr(response.statusCode);
   const message = typeof value.message === "string" ? value.message : String(error);
   const code = stringOr(value.Code) ?? stringOr(value.code) ?? stringOr(value.name) ?? "Error";
+  const attempts = numberOr(metadata.attempts);
 
   return {
     code,
     ...(httpStatus === undefined ? {} : { httpStatus }),
     ...optionalRegion(regionOf(headers, value, message)),
     message: firstLine(message),
-    ...(numberOr(metadata.attempts) === undefined ? {} : { attempts: numberOr(metadata.attempts) }),
+    ...(attempts === undefined ? {} : { attempts }),
   };
 }
 
