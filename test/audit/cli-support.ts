@@ -2,6 +2,29 @@ import { readFile } from "node:fs/promises";
 import { main } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/io.js";
 
+/** The CLI's io for tests: output captured, files read from the repo root. */
+export interface TestIo extends CliIo {
+  out: string;
+  err: string;
+}
+
+/**
+ * A captured io whose files resolve from the repo root.
+ * @param isTty - stand for a terminal (progress lines); @default false
+ */
+export function testIo(isTty = false, env: Record<string, string | undefined> = {}): TestIo {
+  const io: TestIo = {
+    out: "",
+    err: "",
+    stdout: (text) => void (io.out += text),
+    stderr: (text) => void (io.err += text),
+    readInput: (path) => readFile(new URL(path, ROOT), "utf8"),
+    isTty,
+    env,
+  };
+  return io;
+}
+
 /**
  * Runs the CLI in-process: argv in, exit code and output out. Files resolve from the repo root.
  * `isTty` stands for a terminal (progress lines); @default false
@@ -11,21 +34,9 @@ export async function runCli(
   env: Record<string, string | undefined> = {},
   isTty = false,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    readInput: (path) => readFile(new URL(path, ROOT), "utf8"),
-    isTty,
-    env,
-  };
+  const io = testIo(isTty, env);
   const code = await main(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout: io.out, stderr: io.err };
 }
 
 const ROOT = new URL("../../", import.meta.url);

@@ -1,17 +1,15 @@
-import { readFile } from "node:fs/promises";
 import yargs from "yargs";
 import { describe, expect, it } from "vitest";
 import { AUDIT_OPTIONS } from "../../src/cli/commands/audit.js";
 import { planAudit } from "../../src/cli/commands/audit-plan.js";
 import { fastArgs } from "../../src/cli/fast-args.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { testIo } from "./cli-support.js";
 
 /**
  * The README's main job is an offline audit; plain invocations like it skip yargs (fast-args.ts).
  * Both parsers must give the same plan: argv in, plan out.
  */
 
-const ROOT = new URL("../../", import.meta.url);
 const GOOD = [
   "--bucket",
   "acme-data-exchange",
@@ -19,13 +17,7 @@ const GOOD = [
   "examples/s3/jobs-good.bucket-policy.json",
 ];
 
-const io: CliIo = {
-  stdout: () => undefined,
-  stderr: () => undefined,
-  readInput: (path) => readFile(new URL(path, ROOT), "utf8"),
-  isTty: false,
-  env: {},
-};
+const io = testIo();
 
 /** The full yargs parse of the same flags, the reference the fast path must agree with. */
 function yargsArgs(argv: string[]): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AuditJob, AuditPlan } from "../../src/cli/commands/audit-plan.js";
 import { runJobs } from "../../src/cli/commands/audit-run.js";
-import type { CliIo } from "../../src/cli/io.js";
 import { parsePolicyText } from "../../src/policy/parse.js";
+import { testIo } from "./cli-support.js";
 import { fixture } from "./support.js";
 
 /** The progress line of a many-bucket audit: stderr, only on a terminal, cleared at the end. */
@@ -30,18 +30,6 @@ function planOf(buckets: string[]): AuditPlan {
   };
 }
 
-function capture(isTty: boolean): CliIo & { err: string } {
-  const io = {
-    err: "",
-    stdout: () => undefined,
-    stderr: (text: string) => void (io.err += text),
-    readInput: () => Promise.reject(new Error("no files")),
-    isTty,
-    env: {},
-  };
-  return io;
-}
-
 describe("runJobs progress line", () => {
   it.each([
     {
@@ -58,7 +46,7 @@ describe("runJobs progress line", () => {
     },
     { name: "writes nothing for a single bucket", isTty: true, buckets: ["bucket-a"], stderr: "" },
   ])("$name", async ({ isTty, buckets, stderr }) => {
-    const io = capture(isTty);
+    const io = testIo(isTty);
 
     const audits = await runJobs(planOf(buckets), io);
 
