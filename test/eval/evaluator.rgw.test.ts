@@ -108,7 +108,8 @@ function get(key: string): Probe {
 function put(key: string): Probe {
   return {
     name: `PutObject ${key}`,
-    send: (s3, Bucket) => s3.send(new PutObjectCommand({ Bucket, Key: key, Body: "" })),
+    send: (s3, Bucket) =>
+      s3.send(new PutObjectCommand({ Bucket, Key: key, Body: "", ContentLength: 0 })),
     request: (bucket) => base("s3:PutObject", `arn:aws:s3:::${bucket}/${key}`),
   };
 }
