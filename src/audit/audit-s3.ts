@@ -215,22 +215,17 @@ function verdict(op: EvaluatedOperation, decision: Decision): OperationVerdict {
  * Predicts Test Connection's chips from the decisions for its own requests (those marked
  * `testConnection`: HeadBucket, then ListObjectsV2 for read or PutObject of the test object for
  * write), the key policy included. Delivery has no documented Test Connection: its chip is
- * predicted from GetBucketLocation and PutObject. Offline the audit cannot see whether the
+ * predicted from the delivery probe's steps (GetBucketLocation, PutObject of the test object,
+ * with no encryption or ACL header). Offline the audit cannot see whether the
  * prefix holds objects, so a passing prediction is `ok`, meaning "permissions correct" (the real
  * chip may be ok-prefix-empty).
  * @param context - the evaluated context
  * @returns the chips, `unknown` when a step depends on values that cannot be known
  */
 export function predictChips(context: CheckContext): BucketAudit["predictedChips"] {
-  if (context.use === "delivery") {
-    const steps = context.operations.filter((op) =>
-      /^(GetBucketLocation|PutObject)\(/.test(op.operation),
-    );
-    return { write: chipOf(steps) };
-  }
-
   const mode = (m: "read" | "write") =>
     context.operations.filter((op) => op.testConnection?.includes(m) === true);
+  if (context.use === "delivery") return { write: chipOf(mode("write")) };
   return { read: chipOf(mode("read")), write: chipOf(mode("write")) };
 }
 

@@ -98,8 +98,24 @@ describe("nimbleRequests", () => {
       ["GetBucketLocation(bucket)", "s3:GetBucketLocation", "arn:aws:s3:::b"],
       ["PutObject(out/*)", "s3:PutObject", "arn:aws:s3:::b/out/example.json"],
       ["PutObjectAcl(out/*)", "s3:PutObjectAcl", "arn:aws:s3:::b/out/example.json"],
+      [
+        "PutObject(out/.nimble-connection-test)",
+        "s3:PutObject",
+        "arn:aws:s3:::b/out/.nimble-connection-test",
+      ],
     ]);
     expect(delivery[0]?.principal).toBe("arn:aws:iam::744254827463:user/webit-uploader");
+  });
+
+  it("marks the delivery probe's steps as write steps, its upload carrying no unknown header", () => {
+    const delivery = nimbleRequests({ use: "delivery", bucket: "b", prefix: "out/" });
+    const steps = delivery.filter((r) => r.testConnection?.includes("write"));
+
+    expect(steps.map((r) => r.operation)).toEqual([
+      "GetBucketLocation(bucket)",
+      "PutObject(out/.nimble-connection-test)",
+    ]);
+    expect(steps[1]?.unknownKeys).not.toContain("s3:x-amz-server-side-encryption");
   });
 });
 

@@ -203,11 +203,20 @@ function jobsSpecs(options: NimbleRequestOptions): Spec[] {
   ];
 }
 
-/** Async API delivery: the three documented actions; objects are `<prefix><task id>.json`. */
+/**
+ * Async API delivery: the three documented actions; objects are `<prefix><task id>.json`.
+ * Delivery has no documented Test Connection; nimble-bucket's delivery probe is GetBucketLocation
+ * then the PutObject of `<prefix>.nimble-connection-test` with no encryption or ACL header, so
+ * those two are marked as its write steps (Nimble's real uploads keep their headers unknown).
+ */
 function deliverySpecs(prefix: string): Spec[] {
   const key = `${prefix}example.json`;
   return [
-    { operation: "GetBucketLocation(bucket)", action: "s3:GetBucketLocation" },
+    {
+      operation: "GetBucketLocation(bucket)",
+      action: "s3:GetBucketLocation",
+      testConnection: ["write"],
+    },
     {
       operation: `PutObject(${prefix}*)`,
       action: "s3:PutObject",
@@ -219,6 +228,12 @@ function deliverySpecs(prefix: string): Spec[] {
       action: "s3:PutObjectAcl",
       key,
       unknown: UPLOAD_HEADER_KEYS,
+    },
+    {
+      operation: `PutObject(${prefix}${TEST_OBJECT_NAME})`,
+      action: "s3:PutObject",
+      key: `${prefix}${TEST_OBJECT_NAME}`,
+      testConnection: ["write"],
     },
   ];
 }
@@ -286,6 +301,7 @@ function kmsSpecs(options: NimbleKmsRequestOptions): KmsSpec[] {
     return [
       [`PutObject(${prefix}*)`, "kms:GenerateDataKey"],
       [`UploadPart(${prefix}*)`, "kms:Decrypt"],
+      [`PutObject(${prefix}${TEST_OBJECT_NAME})`, "kms:GenerateDataKey", ["write"]],
     ];
   }
   const input = options.inputPrefix ?? DEFAULT_INPUT_PREFIX;
