@@ -1,19 +1,25 @@
-import { open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { NimbleError } from "../errors.js";
+import type { Stats } from "node:fs";
+import { lstat, open, readlink, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { NimbleError, inputError } from "../errors.js";
 
 /**
  * Writes a file atomically: the text goes to a temporary file in the same directory, is flushed
  * to disk, then renamed over the target (rename is atomic within one file system). On any
- * failure the temporary file is removed and an existing target is left as it was.
+ * failure the temporary file is removed and an existing target is left as it was. A symbolic
+ * link is followed: the file it points to is replaced and the link stays a link. A directory
+ * or a read-only file is refused before anything is written.
  * @param path - the target file
  * @param text - the full contents
- * @throws NimbleError E_IO naming the file
+ * @throws NimbleError E_INPUT naming --write for a directory or a read-only file
+ * @throws NimbleError E_IO naming the file when writing fails
+ * @see https://pubs.opengroup.org/onlinepubs/9699919799/functions/rename.html
  */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${uniqueSuffix()}.tmp`);
+  const target = await resolveLinks(path);
+  const mode = await writableMode(path, target);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${uniqueSuffix()}.tmp`);
   try {
-    const mode = await existingMode(path);
     const handle = await open(temp, "wx", mode);
     try {
       await handle.writeFile(text, "utf8");
@@ -21,7 +27,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
@@ -29,15 +35,41 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
 }
 
+/** Follows symbolic links (also dangling ones, whose target is then created) to the real file. */
+async function resolveLinks(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops += 1) {
+    const stats = await lstatOrUndefined(current);
+    if (!stats?.isSymbolicLink()) return current;
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw inputError("--write", `${path}: too many levels of symbolic links`);
+}
+
+/**
+ * The mode of the file to replace (kept on the new file), 0644 for a new one. A file without
+ * any write bit is refused: replacing it by rename would succeed (rename needs only the
+ * directory's permission) and silently defeat its read-only mode.
+ */
+async function writableMode(path: string, target: string): Promise<number> {
+  const stats = await stat(target).catch(() => undefined);
+  if (stats === undefined) return 0o644;
+  if (stats.isDirectory()) throw inputError("--write", `${path} is a directory; name a file`);
+  if ((stats.mode & 0o222) === 0)
+    throw inputError("--write", `${path} is read-only; it was left unchanged`);
+
+  return stats.mode & 0o777;
+}
+
+async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
+  try {
+    return await lstat(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Unique enough with the pid; the `wx` flag refuses to reuse an existing temp file anyway. */
 function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
-
-async function existingMode(path: string): Promise<number> {
-  try {
-    return (await stat(path)).mode & 0o777;
-  } catch {
-    return 0o644;
-  }
 }
