@@ -47,6 +47,8 @@ export { renderS3Policy, renderGcsBindings, gcsPolicyFragment } from "./policy/g
 export type { S3Format, GcsFormat } from "./policy/generate/formats.js";
 export { mergePolicy, assertPolicySize, policySize, POLICY_SIZE_LIMITS } from "./policy/merge.js";
 export type { MergeOptions, MergeResult, PolicyKind } from "./policy/merge.js";
+export { assertMergedNoDeleteRights } from "./policy/guard-merged.js";
+export type { DeleteCheckScope } from "./policy/guard-merged.js";
 export { writeFileAtomic } from "./policy/write.js";
 export { escapeIamLiteral } from "./policy/escape.js";
 export { probeGcs } from "./gcs/probe.js";

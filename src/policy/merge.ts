@@ -1,5 +1,7 @@
-import { NimbleError } from "../errors.js";
+import { NimbleError, inputError } from "../errors.js";
 import { assertNoDeleteRights } from "./guard.js";
+import type { DeleteCheckScope } from "./guard-merged.js";
+import { assertMergedNoDeleteRights } from "./guard-merged.js";
 import type { PolicyDocument, Statement } from "./types.js";
 
 /**
@@ -23,8 +25,13 @@ export const POLICY_SIZE_LIMITS: Readonly<Record<PolicyKind, number>> = {
 
 /** Options of {@link mergePolicy}. */
 export interface MergeOptions {
-  /** Which size limit to enforce */
-  kind: PolicyKind;
+  /**
+   * Bucket policy (bucket, prefixes) or key policy, and Nimble's principal: picks the size limit
+   * and where the merged policy is checked for delete rights
+   */
+  scope: DeleteCheckScope;
+  /** The flag the existing policy came from, named in errors. @default "--merge" */
+  field?: string;
   /**
    * Sids that belong to the generator: existing statements with one of them are replaced (or
    * dropped when the new set has no statement with that Sid). @default the new statements' Sids
@@ -45,12 +52,17 @@ export interface MergeResult {
 
 /**
  * Merges generated statements into an existing policy by Sid. Idempotent: merging the result
- * again with the same statements gives the same document.
+ * again with the same statements gives the same document. Refuses an existing policy whose Sids
+ * repeat (IAM requires them unique, and a merge by Sid would drop one), a customer Deny that uses
+ * one of Nimble's Sids (it would be replaced by an Allow), and a merged policy that grants
+ * Nimble's principal a delete (see assertMergedNoDeleteRights).
  * @param existing - the parsed policy (see parsePolicyText)
  * @param statements - generated statements, each with a Sid
- * @param options - the size limit and the Sids the generator owns
+ * @param options - where the policy applies, and the Sids the generator owns
  * @returns the merged policy and what changed
- * @throws NimbleError E_LIMIT when the merged policy exceeds the AWS size limit
+ * @throws NimbleError E_INPUT naming `options.field` (and the statement) for a repeated Sid, a
+ *   Deny with Nimble's Sid, a delete right, or a merged policy over the AWS size limit
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
  */
 export function mergePolicy(
   existing: PolicyDocument,
@@ -58,8 +70,10 @@ export function mergePolicy(
   options: MergeOptions,
 ): MergeResult {
   assertNoDeleteRights(statements);
+  const field = options.field ?? "--merge";
   const bySid = new Map(statements.map((s) => [sidOf(s), s]));
   const owned = new Set([...(options.ownedSids ?? []), ...bySid.keys()]);
+  assertMergeable(existing.Statement, owned, field);
   const result: MergeResult = { policy: existing, replaced: [], added: [], removed: [] };
   const merged: Statement[] = [];
 
@@ -77,8 +91,41 @@ export function mergePolicy(
   }
 
   result.policy = { ...existing, Statement: merged };
-  assertPolicySize(result.policy, options.kind);
+  assertPolicySize(result.policy, options.scope.kind, field);
+  assertMergedNoDeleteRights(result.policy, options.scope, field);
   return result;
+}
+
+/**
+ * IAM: "the Sid value must be unique within a JSON policy". A merge by Sid would otherwise keep
+ * one statement of a pair and silently drop the other.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+ */
+function assertMergeable(existing: readonly Statement[], owned: Set<string>, field: string): void {
+  const seen = new Map<string, number>();
+  existing.forEach((statement, index) => {
+    const sid = statement.Sid;
+    if (sid === undefined) return;
+    const first = seen.get(sid);
+    if (first !== undefined) throw inputError(field, repeatedSid(index, first, sid));
+    seen.set(sid, index);
+    if (owned.has(sid) && statement.Effect === "Deny")
+      throw inputError(field, nimbleDeny(index, sid));
+  });
+}
+
+function repeatedSid(index: number, first: number, sid: string): string {
+  return (
+    `Statement[${index}].Sid "${sid}" repeats Statement[${first}].Sid; IAM requires Sids to be ` +
+    "unique within a policy: rename one and merge again"
+  );
+}
+
+function nimbleDeny(index: number, sid: string): string {
+  return (
+    `Statement[${index}].Sid "${sid}" is a Deny using one of Nimble's Sids; merging would replace ` +
+    "it with Nimble's Allow: rename its Sid and merge again"
+  );
 }
 
 /**
@@ -91,19 +138,25 @@ export function policySize(policy: PolicyDocument): number {
 }
 
 /**
- * Throws when a policy is larger than AWS accepts.
+ * Throws when a policy is larger than AWS accepts: bad input, since the existing policy is what
+ * leaves no room.
  * @param policy - the document
  * @param kind - bucket policy or key policy
- * @throws NimbleError E_LIMIT
+ * @param field - the flag to name. @default "--merge"
+ * @throws NimbleError E_INPUT naming the field
  */
-export function assertPolicySize(policy: PolicyDocument, kind: PolicyKind): void {
+export function assertPolicySize(
+  policy: PolicyDocument,
+  kind: PolicyKind,
+  field = "--merge",
+): void {
   const size = policySize(policy);
   const limit = POLICY_SIZE_LIMITS[kind];
   if (size <= limit) return;
 
   const what = kind === "s3-bucket-policy" ? "S3 bucket policy" : "KMS key policy";
-  throw new NimbleError(
-    "E_LIMIT",
+  throw inputError(
+    field,
     `the merged ${what} would be ${size} bytes (without whitespace), over AWS's limit of ` +
       `${limit} bytes; remove or combine statements first`,
   );

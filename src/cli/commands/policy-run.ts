@@ -1,28 +1,42 @@
-import { inputError } from "../../errors.js";
+import { defaultPrincipal } from "../../nimble.js";
 import { gcsBindings } from "../../policy/generate/gcs.js";
 import { jsonText, renderGcsBindings, renderS3Policy } from "../../policy/generate/formats.js";
-import { kmsKeyPolicy, kmsKeyStatements, kmsOwnedSids } from "../../policy/generate/kms.js";
+import {
+  isKmsKeyArn,
+  kmsKeyPolicy,
+  kmsKeyStatements,
+  kmsOwnedSids,
+} from "../../policy/generate/kms.js";
 import { s3BucketPolicy, s3OwnedSids, s3PolicyStatements } from "../../policy/generate/s3.js";
-import type { MergeResult, PolicyKind } from "../../policy/merge.js";
-import { mergePolicy } from "../../policy/merge.js";
+import type { DeleteCheckScope } from "../../policy/guard-merged.js";
+import type { MergeResult } from "../../policy/merge.js";
+import { normalizePrefix } from "../../policy/names.js";
 import { parsePolicyText } from "../../policy/parse.js";
 import type { PolicyDocument, Statement } from "../../policy/types.js";
+import { POLICY_VERSION } from "../../policy/types.js";
 import { writeFileAtomic } from "../../policy/write.js";
+import { inputError } from "../../errors.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../io.js";
 import type { GcsArgs, KmsArgs, S3Args } from "./policy.js";
+import { NOTES } from "./policy-notes.js";
 
 /**
  * Handlers of `policy s3|kms|gcs`: options in, text out (stdout or --write), guidance on stderr.
+ * Guidance is printed only once the output is out: a failure prints its error line alone.
  */
 
-const gcsWarnings = (bucket: string): string[] => [
-  "warning: an IAM condition on a GCS bucket requires uniform bucket-level access on that bucket " +
-    `(gcloud storage buckets update gs://${bucket} --uniform-bucket-level-access).`,
-  "warning: Storage Object Creator can create objects but not overwrite them (that needs " +
-    "storage.objects.delete, which Nimble is never given): a fixed object name, such as a test " +
-    "object, can be written once only.",
-];
+/** What a handler prints: the output, then the notes and warnings for stderr. */
+interface Output {
+  text: string;
+  notes: string[];
+}
+
+/** A merged policy and the lines that describe it. */
+interface Merged {
+  policy: PolicyDocument;
+  notes: string[];
+}
 
 /**
  * `policy s3`.
@@ -31,21 +45,12 @@ const gcsWarnings = (bucket: string): string[] => [
  * @returns the exit code
  */
 export async function runS3(args: S3Args, io: CliIo): Promise<number> {
-  const options = args;
-  const policy =
-    args.merge === undefined
-      ? s3BucketPolicy(options)
-      : await merged(args.merge, s3PolicyStatements(options), s3OwnedSids(args.use), io, {
-          kind: "s3-bucket-policy",
-        });
-  const text = await renderS3Policy(policy, args.format, { bucket: args.bucket, use: args.use });
+  const merged = args.merge === undefined ? undefined : await mergeS3(args.merge, args, io);
+  const policy = merged?.policy ?? s3BucketPolicy(args);
+  const context = { bucket: args.bucket, use: args.use, merged: merged !== undefined };
+  const text = await renderS3Policy(policy, args.format, context);
 
-  if (args.merge === undefined) io.stderr(replaceNote(args));
-  if (args.merge !== undefined) {
-    const { blockingDenyWarnings } = await import("./policy-warnings.js");
-    warnAll(io, blockingDenyWarnings(policy, args));
-  }
-  return emit(text, args.write, io);
+  return emit({ text, notes: merged?.notes ?? [NOTES.replace(args.bucket)] }, args.write, io);
 }
 
 /**
@@ -56,29 +61,19 @@ export async function runS3(args: S3Args, io: CliIo): Promise<number> {
  */
 export async function runKms(args: KmsArgs, io: CliIo): Promise<number> {
   const statements = kmsKeyStatements(args);
-  let output: PolicyDocument | Statement;
   if (args.merge !== undefined) {
-    output = await merged(args.merge, statements, kmsOwnedSids(args.use), io, {
-      kind: "kms-key-policy",
-    });
-    const { blockingKeyDenyWarnings } = await import("./policy-warnings.js");
-    warnAll(io, blockingKeyDenyWarnings(output, args));
-  } else if (args.account !== undefined) {
-    output = kmsKeyPolicy({ ...args, account: args.account });
-    io.stderr(
-      "note: a complete key policy; the key's account keeps management but not deletion " +
-        "(add kms:ScheduleKeyDeletion with a policy edit when you mean to delete the key).\n",
-    );
-  } else {
-    output = statements[0] as Statement;
-    io.stderr(
-      "note: add this statement to the Statement list of the bucket's KMS key policy " +
-        "(aws kms get-key-policy --key-id KEY --policy-name default --output text), or re-run " +
-        "with --merge FILE or --account ID for a complete policy.\n",
-    );
+    const merged = await mergeKms(args.merge, statements, args, io);
+    return emit({ text: jsonText(merged.policy), notes: merged.notes }, args.write, io);
   }
 
-  return emit(jsonText(output), args.write, io);
+  const output: Output =
+    args.account === undefined
+      ? { text: jsonText(statements[0]), notes: [NOTES.kmsStatementOnly] }
+      : {
+          text: jsonText(kmsKeyPolicy({ ...args, account: args.account })),
+          notes: [NOTES.kmsCompletePolicy],
+        };
+  return emit(output, args.write, io);
 }
 
 /**
@@ -90,24 +85,78 @@ export async function runKms(args: KmsArgs, io: CliIo): Promise<number> {
 export async function runGcs(args: GcsArgs, io: CliIo): Promise<number> {
   const bindings = gcsBindings(args);
   const text = await renderGcsBindings(bindings, args.format, args.bucket);
+  const conditional = bindings.some((binding) => binding.condition);
+  const notes = [
+    ...(conditional ? [NOTES.gcsUniformAccess(args.bucket)] : []),
+    NOTES.gcsNoOverwrite,
+  ];
 
-  if (bindings.some((binding) => binding.condition)) warnAll(io, gcsWarnings(args.bucket));
-  return emit(text, args.write, io);
+  return emit({ text, notes }, args.write, io);
 }
 
-async function merged(
+async function mergeS3(source: string, args: S3Args, io: CliIo): Promise<Merged> {
+  const statements = s3PolicyStatements(args);
+  const scope: DeleteCheckScope = {
+    kind: "s3-bucket-policy",
+    principal: args.principal ?? defaultPrincipal(args.use),
+    bucket: args.bucket,
+    prefixes: s3Prefixes(args),
+  };
+  const merged = await mergeInput(source, statements, s3OwnedSids(args.use), scope, io);
+  const { blockingDenyWarnings } = await import("./policy-warnings.js");
+
+  return { ...merged, notes: [...merged.notes, ...blockingDenyWarnings(merged.policy, args)] };
+}
+
+async function mergeKms(
+  source: string,
+  statements: readonly Statement[],
+  args: KmsArgs,
+  io: CliIo,
+): Promise<Merged> {
+  const scope: DeleteCheckScope = {
+    kind: "kms-key-policy",
+    principal: args.principal ?? defaultPrincipal(args.use),
+    ...(args.key !== undefined && isKmsKeyArn(args.key) ? { keyArn: args.key } : {}),
+  };
+  const merged = await mergeInput(source, statements, kmsOwnedSids(args.use), scope, io);
+  const { blockingKeyDenyWarnings } = await import("./policy-warnings.js");
+
+  return { ...merged, notes: [...merged.notes, ...blockingKeyDenyWarnings(merged.policy, args)] };
+}
+
+/** The prefixes Nimble works under, normalized, for the merged policy's delete check. */
+function s3Prefixes(args: S3Args): string[] {
+  if (args.use === "delivery") return [normalizePrefix(args.prefix ?? "", "--prefix")];
+  return [
+    normalizePrefix(args.inputPrefix ?? "input/", "--input-prefix"),
+    normalizePrefix(args.outputPrefix ?? "output/", "--output-prefix"),
+  ];
+}
+
+/**
+ * Reads the existing policy exactly (duplicate keys and numbers JSON.parse would rewrite are
+ * refused) and merges; empty input is the bucket without a policy (get-bucket-policy prints
+ * nothing then).
+ */
+async function mergeInput(
   source: string,
   statements: readonly Statement[],
   ownedSids: readonly string[],
+  scope: DeleteCheckScope,
   io: CliIo,
-  options: { kind: PolicyKind },
-): Promise<PolicyDocument> {
+): Promise<Merged> {
   const name = source === "-" ? "stdin" : source;
-  const existing = parsePolicyText(await readMergeInput(source, io), name);
-  const result = mergePolicy(existing, statements, { kind: options.kind, ownedSids });
+  const text = await readMergeInput(source, io);
+  const empty = text.trim() === "";
+  const existing: PolicyDocument = empty
+    ? { Version: POLICY_VERSION, Statement: [] }
+    : parsePolicyText(text, name, { exact: true });
+  const { mergePolicy } = await import("../../policy/merge.js");
+  const result = mergePolicy(existing, statements, { scope, ownedSids });
 
-  io.stderr(mergeSummary(result));
-  return result.policy;
+  const first = empty ? NOTES.emptyMerge(name, scope.kind) : mergeSummary(result);
+  return { policy: result.policy, notes: [first] };
 }
 
 async function readMergeInput(source: string, io: CliIo): Promise<string> {
@@ -125,28 +174,15 @@ function mergeSummary(result: MergeResult): string {
     ...result.removed.map((r) => `removed Statement[${r.index}] (${r.sid})`),
     ...result.added.map((sid) => `added ${sid}`),
   ];
-  return `merge: ${parts.join(", ")}; every other statement is unchanged.\n`;
+  return `merge: ${parts.join(", ")}; every other statement is unchanged.`;
 }
 
-function replaceNote(args: S3Args): string {
-  return (
-    "note: a complete bucket policy; applying it replaces the bucket's current policy. To keep " +
-    `existing statements: aws s3api get-bucket-policy --bucket ${args.bucket} --query Policy ` +
-    "--output text | nimble-bucket policy s3 ... --merge -\n"
-  );
-}
+/** Prints or writes the output; only then the notes (a failure shows its error line alone). */
+async function emit(output: Output, write: string | undefined, io: CliIo): Promise<number> {
+  if (write === undefined) io.stdout(output.text);
+  else await writeFileAtomic(write, output.text);
 
-function warnAll(io: CliIo, warnings: readonly string[]): void {
-  for (const warning of warnings) io.stderr(`${warning}\n`);
-}
-
-async function emit(text: string, write: string | undefined, io: CliIo): Promise<number> {
-  if (write === undefined) {
-    io.stdout(text);
-  } else {
-    await writeFileAtomic(write, text);
-    io.stderr(`wrote ${write}\n`);
-  }
-
+  for (const note of output.notes) io.stderr(`${note}\n`);
+  if (write !== undefined) io.stderr(`wrote ${write}\n`);
   return EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { evaluatePolicy } from "../../policy/eval/evaluate.js";
 import type { NimbleRequest } from "../../policy/eval/nimble-requests.js";
 import { nimbleKmsRequests, nimbleRequests } from "../../policy/eval/nimble-requests.js";
 import type { Evaluation } from "../../policy/eval/types.js";
+import { isKmsKeyArn } from "../../policy/generate/kms.js";
 import { normalizePrefix } from "../../policy/names.js";
 import type { PolicyDocument } from "../../policy/types.js";
 import type { KmsArgs, S3Args } from "./policy.js";
@@ -39,9 +40,7 @@ export function blockingDenyWarnings(policy: PolicyDocument, args: S3Args): stri
  * @returns one line per blocked request, or a note that --key ARN is needed to check
  */
 export function blockingKeyDenyWarnings(policy: PolicyDocument, args: KmsArgs): string[] {
-  if (args.key === undefined || !/^arn:[^:]+:kms:[^:]+:\d{12}:key\//.test(args.key)) {
-    return ["note: give --key KEY_ARN to check the merged key policy for Deny statements."];
-  }
+  if (args.key === undefined || !isKmsKeyArn(args.key)) return [keyArnNote(args.key)];
   const requests = nimbleKmsRequests({
     use: args.use,
     keyArn: args.key,
@@ -49,6 +48,15 @@ export function blockingKeyDenyWarnings(policy: PolicyDocument, args: KmsArgs): 
   });
 
   return warningsFor(policy, requests);
+}
+
+/** The Deny check reads kms:ViaService, whose region only a key ARN gives. */
+function keyArnNote(key: string | undefined): string {
+  const given = key === undefined ? "no --key was given" : `--key ${key} is not one`;
+  return (
+    "note: the merged key policy was not checked for Deny statements that block Nimble: that " +
+    `needs a full key ARN (--key arn:aws:kms:REGION:ACCOUNT:key/ID), and ${given}.`
+  );
 }
 
 function warningsFor(policy: PolicyDocument, requests: readonly NimbleRequest[]): string[] {

@@ -26,7 +26,8 @@ export function jsonText(value: unknown): string {
  * Renders a bucket policy.
  * @param policy - the document
  * @param format - the output format
- * @param context - the bucket it is for and the use (for comments)
+ * @param context - the bucket it is for, the use, and whether the policy came from a merge (the
+ *   header comment says whether the bucket's other statements are already in it)
  * @returns the text to print or write
  * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_policy
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html
@@ -35,13 +36,14 @@ export function jsonText(value: unknown): string {
 export async function renderS3Policy(
   policy: PolicyDocument,
   format: S3Format,
-  context: { bucket: string; use: Use },
+  context: { bucket: string; use: Use; merged?: boolean },
 ): Promise<string> {
   if (format === "json") return jsonText(policy);
 
   const pretty = JSON.stringify(policy, null, 2);
   return render(`policy-s3.${format}`, {
     use: context.use,
+    merged: context.merged === true,
     bucket: context.bucket,
     bucketHcl: hclString(context.bucket),
     bucketYaml: JSON.stringify(context.bucket),

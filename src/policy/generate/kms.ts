@@ -161,7 +161,10 @@ const AWS_MANAGED_ALIAS = /(^|:)alias\/aws\//;
 function assertCustomerManaged(options: KmsPolicyOptions): void {
   const key = options.key;
   if (key !== undefined && !isKeyReference(key))
-    throw inputError("--key", `"${printable(key)}" is not a KMS key id, key ARN or alias`);
+    throw inputError(
+      "--key",
+      `"${printable(key)}" is not a KMS key id (UUID or mrk-...), key ARN, alias/NAME or alias ARN`,
+    );
   const aws = options.keyManager === "AWS" || (key !== undefined && AWS_MANAGED_ALIAS.test(key));
   if (!aws) return;
 
@@ -175,8 +178,33 @@ function assertCustomerManaged(options: KmsPolicyOptions): void {
   );
 }
 
+/**
+ * The forms AWS KMS accepts for a key: key id (a UUID, or `mrk-` and 32 hex digits for a
+ * multi-Region key), key ARN, alias name (`alias/` then 1-256 letters, digits, `/`, `_`, `-`)
+ * and alias ARN.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
+ */
+const KEY_ID =
+  "(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})";
+const ALIAS_NAME = "alias/[A-Za-z0-9/_-]{1,250}";
+const ARN_HEAD = "arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-\\d{1,2}:\\d{12}:";
+const KEY_ARN = new RegExp(`^${ARN_HEAD}key/${KEY_ID}$`);
+const KEY_REFERENCE = new RegExp(
+  `^(?:${KEY_ID}|${ALIAS_NAME}|${ARN_HEAD}(?:key/${KEY_ID}|${ALIAS_NAME}))$`,
+);
+
+/**
+ * True for a full key ARN (`arn:aws:kms:REGION:ACCOUNT:key/ID`), the form a key policy check
+ * needs (an alias or a bare id does not say the key's region and account).
+ * @param key - the `--key` value
+ * @returns whether it is a key ARN
+ */
+export function isKmsKeyArn(key: string): boolean {
+  return KEY_ARN.test(key);
+}
+
 function isKeyReference(key: string): boolean {
-  return /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/+=.@-]+|alias\/[\w/+=.@-]+|[\w-]+)$/.test(
-    key,
-  );
+  return KEY_REFERENCE.test(key);
 }
