@@ -4,7 +4,7 @@ import { redact } from "../report/redact.js";
 import type { CliIo } from "./io.js";
 import { EXIT } from "./io.js";
 import type { OptionTable } from "./fast-args.js";
-import { fastArgs } from "./fast-args.js";
+import { assertWellFormedFlags, fastArgs } from "./fast-args.js";
 
 /** A subcommand: its yargs definition and a handler that returns an exit code. */
 export interface Command {
@@ -19,6 +19,11 @@ export interface Command {
    * loading yargs (see fast-args.ts). Only for commands without subcommands.
    */
   options?: OptionTable;
+  /**
+   * Flags the command accepts more than once (`probe --read A --read B`). Any other flag given
+   * twice is refused, for commands that declare `options` or `repeatable`.
+   */
+  repeatable?: readonly string[];
 }
 
 type CommandLoader = () => Promise<Command[]>;
@@ -37,6 +42,7 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
  */
 export async function main(rawArgv: readonly string[], io: CliIo): Promise<number> {
   const argv = joinDashValues(rawArgv);
+  if (argv[0] === "--version") return printVersion(io);
   const commands = await commandsFor(argv[0]);
   try {
     const fast = await runFast(commands, argv, io);
@@ -48,21 +54,48 @@ export async function main(rawArgv: readonly string[], io: CliIo): Promise<numbe
   return runYargs(commands, argv, io);
 }
 
-/** Runs a leaf command whose flags are plain and valid without yargs; undefined otherwise. */
+/**
+ * Checks the flags of the named command, then runs it without yargs when its flags are plain
+ * and valid; undefined otherwise.
+ */
 async function runFast(
   commands: readonly Command[],
   argv: readonly string[],
   io: CliIo,
 ): Promise<number | undefined> {
+  const { command, depth } = leafCommand(commands, argv);
+  const flags = argv.slice(depth);
+  if (command?.options || command?.repeatable)
+    assertWellFormedFlags(flags, command.options, command.repeatable);
+  const args = command?.options && fastArgs(flags, command.options);
+
+  return command && args ? command.run(args, io) : undefined;
+}
+
+/** The innermost command the words of argv name, and how many words name it. */
+function leafCommand(
+  commands: readonly Command[],
+  argv: readonly string[],
+): { command: Command | undefined; depth: number } {
   let command = commands.find((c) => commandWord(c) === argv[0]);
   let depth = 1;
   while (command?.subcommands) {
     command = command.subcommands.find((c) => commandWord(c) === argv[depth]);
     depth += 1;
   }
-  const args = command?.options && fastArgs(argv.slice(depth), command.options);
+  return { command, depth };
+}
 
-  return command && args ? command.run(args, io) : undefined;
+/**
+ * `--version`: package.json's version, read only when asked, so no command's start pays for it.
+ * The file sits two levels above this module in src/cli, dist/cli and dist/bundle alike.
+ */
+async function printVersion(io: CliIo): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
+  const { version } = JSON.parse(text) as { version?: unknown };
+  io.stdout(`${typeof version === "string" ? version : "unknown"}\n`);
+  return EXIT.ok;
 }
 
 /** The word that names a command: `audit` of `audit [target]`. */
@@ -81,13 +114,16 @@ async function runYargs(commands: readonly Command[], argv: string[], io: CliIo)
     .strict()
     .demandCommand(1, "Name a command: policy, probe or audit.")
     .recommendCommands()
+    .example("$0 policy s3 --bucket example-bucket", "Nimble's Jobs bucket policy (JSON)")
+    .example("$0 probe --read s3://example-bucket/", "Test a path like Nimble's Test Connection")
+    .example("$0 audit --help", "A command's flags, with examples")
     .help()
     .alias("h", "help")
     .version(false)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new NimbleError("E_USAGE", message.replace(/\s*\n\s*/g, " "));
+      throw error ?? usageError(message);
     });
 
   const setExitCode = (code: number): void => {
@@ -152,6 +188,14 @@ async function captureOutput(parser: Argv, argv: readonly string[]): Promise<str
     output = text;
   });
   return output;
+}
+
+/** yargs' message in one line; a missing value in the same words as assertWellFormedFlags. */
+function usageError(message: string): NimbleError {
+  const flag = /^Not enough arguments following: (\S+)$/.exec(message.trim())?.[1];
+  if (flag !== undefined)
+    return new NimbleError("E_INPUT", `--${flag}: needs a value`, `--${flag}`);
+  return new NimbleError("E_USAGE", message.replace(/\s*\n\s*/g, " "));
 }
 
 function reportError(error: unknown, io: CliIo): number {

@@ -13,7 +13,14 @@ import { fastArgs } from "../../src/cli/fast-args.js";
 
 /** The full yargs parse of the same flags, the reference the fast path must agree with. */
 function yargsArgs(argv: string[], options: OptionTable): Record<string, unknown> {
-  return yargs(argv).options(options).strict().exitProcess(false).parseSync();
+  return yargs(argv)
+    .options(options)
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new Error(message);
+    })
+    .parseSync();
 }
 
 describe("fastArgs agrees with yargs on plain invocations", () => {
@@ -66,7 +73,19 @@ describe("fastArgs leaves anything unusual to yargs", () => {
     ["a missing required flag", ["--for", "jobs"]],
     ["a value outside the choices", ["--bucket", "b-1", "--format", "xml"]],
     ["a positional argument", ["--bucket", "b-1", "extra"]],
+    ["a missing value at the end", ["--bucket", "b-1", "--output-prefix"]],
+    ["a missing value before a flag", ["--format", "--bucket", "b-1"]],
+    ["a repeated flag", ["--bucket", "a-1", "--bucket", "b-1"]],
   ])("returns undefined for %s", (_name, argv) => {
     expect(fastArgs(argv, S3_OPTIONS)).toBeUndefined();
+  });
+
+  it.each([
+    ["--output-prefix at the end", ["--bucket", "b-1", "--output-prefix"], S3_OPTIONS],
+    ["--for before a flag", ["--for", "--bucket", "b-1"], S3_OPTIONS],
+    ["--key at the end", ["--key"], KMS_OPTIONS],
+    ["--format at the end", ["--bucket", "b-1", "--format"], GCS_OPTIONS],
+  ])("yargs, given the same tables, also refuses %s", (_name, argv, options) => {
+    expect(() => yargsArgs(argv, options)).toThrow(/Not enough arguments following/);
   });
 });

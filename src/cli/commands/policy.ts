@@ -6,6 +6,7 @@ import { GCS_FORMATS, S3_FORMATS } from "../../policy/generate/formats.js";
 import type { KmsKeyManager } from "../../policy/generate/kms.js";
 import { EXIT } from "../io.js";
 import type { OptionTable } from "../fast-args.js";
+import { requireValues } from "../fast-args.js";
 import type { Command } from "../main.js";
 import { runGcs, runKms, runS3 } from "./policy-run.js";
 
@@ -22,7 +23,7 @@ const MERGE: Options = { type: "string", describe: MERGE_HINT };
 const FOR: Options = { choices: USES, default: "jobs", describe: "What Nimble does" };
 const PRINCIPAL: Options = { type: "string", describe: "Override Nimble's IAM user ARN" };
 
-export const S3_OPTIONS: OptionTable = {
+export const S3_OPTIONS: OptionTable = requireValues({
   for: FOR,
   bucket: { type: "string", demandOption: true, describe: "S3 bucket name" },
   "input-prefix": { type: "string", describe: "Jobs input prefix [default: input/]" },
@@ -36,27 +37,30 @@ export const S3_OPTIONS: OptionTable = {
   format: { choices: S3_FORMATS, default: "json", describe: "Output format" },
   merge: MERGE,
   write: WRITE,
-};
+});
 
-export const KMS_OPTIONS: OptionTable = {
+export const KMS_OPTIONS: OptionTable = requireValues({
   for: FOR,
   principal: PRINCIPAL,
   region: { type: "string", describe: "Allow use only through S3 in this region" },
   account: { type: "string", describe: "The key's account id: print a complete key policy" },
-  key: { type: "string", describe: "The bucket's key (ARN or alias), to check it" },
+  key: {
+    type: "string",
+    describe: "The bucket's key: key ARN (needed to check a merge for Denies), id or alias",
+  },
   "key-manager": { choices: ["CUSTOMER", "AWS"], describe: "KeyManager from aws kms describe-key" },
   format: { choices: ["json"], default: "json", describe: "Output format" },
   merge: MERGE,
   write: WRITE,
-};
+});
 
-export const GCS_OPTIONS: OptionTable = {
+export const GCS_OPTIONS: OptionTable = requireValues({
   bucket: { type: "string", demandOption: true, describe: "GCS bucket name" },
   prefix: { type: "string", describe: "Limit delivery to this object prefix" },
   member: { type: "string", describe: "Override Nimble's service account member" },
   format: { choices: GCS_FORMATS, default: "json", describe: "Output format" },
   write: WRITE,
-};
+});
 
 const s3: Command = {
   command: "s3",
