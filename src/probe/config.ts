@@ -1,5 +1,7 @@
-import { parse } from "yaml";
+import type { Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, parseDocument } from "yaml";
 import { NimbleError } from "../errors.js";
+import { printable } from "../policy/names.js";
 import type { Use } from "../nimble.js";
 import type { Target } from "./target.js";
 import { parseTarget } from "./target.js";
@@ -83,13 +85,72 @@ function parseUse(value: unknown, path: string, source: string): Use | undefined
   throw fail(source, path, 'must be "jobs" or "delivery"');
 }
 
+/**
+ * Parses YAML quietly: the `yaml` package's `parse()` prints warnings (such as an unknown tag) on
+ * stderr itself; `parseDocument` only collects them. Errors, an unknown tag and any other warning
+ * become one E_INPUT line naming the file and the JSON path, e.g. `connections[0].write`.
+ * @see https://eemeli.org/yaml/#documents (errors and warnings are collected on the document)
+ * @see https://yaml.org/spec/1.2.2/#1032-tag-resolution (core schema tags)
+ */
 function parseYaml(text: string, source: string): unknown {
+  const document = parseDocument(text, { uniqueKeys: true });
+  const [error] = document.errors;
+  if (error) throw notYaml(source, error.message);
+  const tagged = findUnknownTag(document.contents, "(top level)");
+  if (tagged)
+    throw fail(source, tagged.path, `unsupported YAML tag ${tagged.tag}; use plain values`);
+  const [warning] = document.warnings;
+  if (warning) throw notYaml(source, warning.message);
+
+  return toJs(document, source);
+}
+
+function toJs(document: Document, source: string): unknown {
   try {
-    return parse(text, { uniqueKeys: true }) as unknown;
+    return document.toJS() as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new NimbleError("E_INPUT", `${source}: not valid YAML or JSON: ${message}`, source);
+    throw notYaml(source, error instanceof Error ? error.message : String(error));
   }
+}
+
+function notYaml(source: string, message: string): NimbleError {
+  const line = printable(message.split("\n")[0] ?? "");
+  return new NimbleError("E_INPUT", `${source}: not valid YAML or JSON: ${line}`, source);
+}
+
+/** The tags of YAML 1.2's core schema, the only ones a connections file needs. */
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+/** The first node (keys included) with a tag outside the core schema, and its JSON path. */
+function findUnknownTag(node: unknown, path: string): { path: string; tag: string } | undefined {
+  if (!isNode(node)) return undefined;
+  if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
+    return { path, tag: printable(node.tag.replace(/^tag:yaml\.org,2002:/, "!!")) };
+  }
+  if (isSeq(node)) {
+    return firstOf(
+      node.items.map((item, index) => () => findUnknownTag(item, `${path}[${index}]`)),
+    );
+  }
+  if (!isMap(node)) return undefined;
+
+  return firstOf(
+    node.items.flatMap((pair) => {
+      const key = isScalar(pair.key) ? printable(String(pair.key.value)) : "?";
+      const child = path === "(top level)" ? key : `${path}.${key}`;
+      return [() => findUnknownTag(pair.key, child), () => findUnknownTag(pair.value, child)];
+    }),
+  );
+}
+
+function firstOf<T>(searches: readonly (() => T | undefined)[]): T | undefined {
+  for (const search of searches) {
+    const found = search();
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function asObject(value: unknown, path: string, source: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseConnections } from "../../src/probe/config.js";
 import { parseTarget } from "../../src/probe/target.js";
 
@@ -113,5 +113,40 @@ describe("parseConnections", () => {
     expect(() => parseConnections("connections: [", "probes.yaml")).toThrow(
       /^probes\.yaml: not valid YAML or JSON: [^\n]+$/,
     );
+  });
+
+  it.each([
+    [
+      "a JS-YAML function tag on a value",
+      "connections:\n  - write: !!js/function 'function () {}'\n",
+      /^probes\.yaml: connections\[0\]\.write: unsupported YAML tag !!js\/function; /,
+    ],
+    [
+      "a local tag on a list item",
+      "connections:\n  - name: a\n    read: s3://b-1/in/\n  - !conn { write: s3://b-1/o/ }\n",
+      /^probes\.yaml: connections\[1\]: unsupported YAML tag !conn; /,
+    ],
+    [
+      "a YAML 1.1 tag on the top level",
+      "!!set { connections }\n",
+      /^probes\.yaml: \(top level\): unsupported YAML tag !!set; /,
+    ],
+  ])("refuses %s in one line, and the yaml package prints nothing", (_what, text, message) => {
+    const stderr = vi.spyOn(process.stderr, "write");
+    const warn = vi.spyOn(console, "warn");
+    const emit = vi.spyOn(process, "emitWarning");
+
+    expect(() => parseConnections(text, "probes.yaml")).toThrow(message);
+    expect(() => parseConnections(text, "probes.yaml")).toThrow(
+      expect.objectContaining({ code: "E_INPUT" }),
+    );
+    expect([stderr.mock.calls, warn.mock.calls, emit.mock.calls]).toEqual([[], [], []]);
+    vi.restoreAllMocks();
+  });
+
+  it("accepts the core schema's own tags", () => {
+    const text = "connections:\n  - name: !!str 2024\n    write: !!str s3://b-1/out/\n";
+
+    expect(parseConnections(text, "probes.yaml")).toMatchObject([{ name: "2024" }]);
   });
 });
