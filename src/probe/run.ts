@@ -8,6 +8,8 @@ export interface ProbeSpec {
   target: Target;
   mode: ProbeMode;
   use: Use;
+  /** The connection's name (`--config`), carried to the result */
+  name?: string;
 }
 
 /** A probe for one provider, with the GCS helper's signature. */
@@ -51,7 +53,7 @@ export async function runProbes(
     while (next < specs.length) {
       const index = next++;
       const spec = specs[index] as ProbeSpec;
-      results[index] = await probeOne(spec, options);
+      results[index] = named(await probeOne(spec, options), spec.name);
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, specs.length));
@@ -71,6 +73,10 @@ async function probeOne(spec: ProbeSpec, options: RunOptions): Promise<ProbeResu
     return prober(spec.target, spec.mode, { ...common, ...endpoint });
   }
   return prober(spec.target, spec.mode, { ...options.s3, ...common });
+}
+
+function named(result: ProbeResult, name: string | undefined): ProbeResult {
+  return name === undefined ? result : { name, ...result };
 }
 
 async function defaultProber(provider: Target["provider"]): Promise<Prober> {

@@ -30,6 +30,8 @@ export interface ProbeOperation {
 
 /** The outcome of one probe of one target. */
 export interface ProbeResult {
+  /** The connection's `name:` from a `--config` file, when it has one */
+  name?: string;
   /** s3://bucket/prefix/ or gs://bucket/prefix/ */
   target: string;
   mode: ProbeMode;

@@ -1,3 +1,4 @@
+import { printable } from "../policy/names.js";
 import type { ProbeResult } from "../probe/types.js";
 import { isOk } from "../probe/types.js";
 import { markdownCell, xmlEscape } from "./escape.js";
@@ -19,9 +20,10 @@ export interface ProbeReportOptions {
 }
 
 /**
- * Renders probe results. Every target and detail passes through `redact()` first.
- * JSON: `{"results": [{target, mode, status, chip, detail, operations}]}`; JUnit: one test case
- * per probe, a failure for each failed one; Markdown: a table for a CI job summary.
+ * Renders probe results. Every name, target and detail passes through `redact()` first.
+ * JSON: `{"results": [{name?, target, mode, status, chip, detail, operations}]}`; JUnit: one test
+ * case per probe, a failure for each failed one; Markdown: a table for a CI job summary. A
+ * connection's `name` (from `--config`) shows next to its target: `s3://b/in/ (nightly crawl)`.
  * @param results - probe results, in the order to show
  * @param format - text, json, junit or markdown
  * @param options - colour and environment
@@ -47,7 +49,9 @@ export async function renderProbeReport(
 }
 
 function redacted(result: ProbeResult, env: ProbeReportOptions["env"]): ProbeResult {
+  const name = result.name === undefined ? {} : { name: printable(redact(result.name, env)) };
   return {
+    ...name,
     target: redact(result.target, env),
     mode: result.mode,
     status: result.status,
@@ -66,7 +70,7 @@ function textReport(results: readonly ProbeResult[], color: boolean): string {
   const lines = results.flatMap((result) => {
     const chip = result.chip.padEnd(width);
     const shown = color ? `${isOk(result.status) ? GREEN : RED}${chip}${RESET}` : chip;
-    return [`${shown}  ${result.mode.padEnd(5)}  ${result.target}`, `    ${result.detail}`];
+    return [`${shown}  ${result.mode.padEnd(5)}  ${label(result)}`, `    ${result.detail}`];
   });
   const { total, passed, failed } = counts(results);
 
@@ -77,7 +81,7 @@ function view(results: readonly ProbeResult[], escape: (text: string) => string)
   return {
     ...counts(results),
     results: results.map((result) => ({
-      target: escape(result.target),
+      target: escape(label(result)),
       mode: result.mode,
       status: result.status,
       chip: escape(result.chip),
@@ -85,6 +89,11 @@ function view(results: readonly ProbeResult[], escape: (text: string) => string)
       failed: !isOk(result.status),
     })),
   };
+}
+
+/** The target, and the connection's name next to it when it has one. */
+function label(result: ProbeResult): string {
+  return result.name === undefined ? result.target : `${result.target} (${result.name})`;
 }
 
 function counts(results: readonly ProbeResult[]): {

@@ -70,4 +70,37 @@ describe("renderProbeReport", () => {
     expect(markdown).toContain("| ✗ Access denied | write | s3://example-bucket/out\\|put/ |");
     expect(markdown).toContain("**2 probe(s): 1 OK, 1 failed**");
   });
+
+  describe("a connection's name from --config", () => {
+    const named: ProbeResult = { ...denied, name: "nightly | <crawl>" };
+
+    it.each([
+      [
+        "text, next to the target",
+        "text",
+        "write  s3://example-bucket/out|put/ (nightly | <crawl>)\n",
+      ],
+      [
+        "JUnit, in the test-case name",
+        "junit",
+        'name="s3://example-bucket/out|put/ (nightly | &lt;crawl&gt;)"',
+      ],
+      [
+        "Markdown, in the target cell",
+        "markdown",
+        "| write | s3://example-bucket/out\\|put/ (nightly \\| <crawl>) |",
+      ],
+      ["JSON, as an optional name field", "json", '"name": "nightly | <crawl>",'],
+    ] as const)("shows it in %s", async (_what, format, expected) => {
+      const report = await renderProbeReport([ok, named], format);
+
+      expect(report).toContain(expected);
+    });
+
+    it("leaves the name out of JSON when the connection has none", async () => {
+      const json = JSON.parse(await renderProbeReport([ok], "json")) as { results: object[] };
+
+      expect(Object.keys(json.results[0] ?? {})).not.toContain("name");
+    });
+  });
 });

@@ -52,4 +52,17 @@ describe("runProbes", () => {
 
     expect([s3.calls, gcs.calls]).toEqual([["s3://b-1/o/ jobs 1500"], ["gs://b-2/o/ jobs 1500"]]);
   });
+
+  it("carries a connection's name from the spec to its result, and only when it has one", async () => {
+    const log = { inFlight: 0, peak: 0, calls: [] as string[] };
+    const specs = [{ ...spec("s3://b-1/o/"), name: "nightly crawl" }, spec("s3://b-1/p/")];
+
+    const results = await runProbes(specs, { probers: { s3: recordingProber(log) } });
+
+    expect(results.map((r) => [r.name, r.target])).toEqual([
+      ["nightly crawl", "s3://b-1/o/"],
+      [undefined, "s3://b-1/p/"],
+    ]);
+    expect(Object.keys(results[1] ?? {})).not.toContain("name");
+  });
 });
