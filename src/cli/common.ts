@@ -88,6 +88,20 @@ export function positiveNumber(value: unknown, field: string): number {
 }
 
 /**
+ * Checks a flag that must be a whole number of at least 1 (a count such as `--concurrency`).
+ * @param value - the parsed flag
+ * @param field - the flag to name in the error
+ * @returns the number
+ * @throws NimbleError E_INPUT naming the flag and what it accepts
+ */
+export function positiveInteger(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw inputError(field, "must be a whole number of at least 1 (e.g. 4)");
+  }
+  return value;
+}
+
+/**
  * The AWS SDK warns on Node 20 that later SDK versions will need Node 22; in a CLI report that
  * line is noise. The SDK documents one switch for exactly that warning, which we set unless the
  * user has set it. No other warning is affected.

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/io.js";
-import { planProbes } from "../../src/cli/commands/probe.js";
+import { readFile } from "node:fs/promises";
+import yargs from "yargs";
+import { commands, planProbes, PROBE_EXAMPLES } from "../../src/cli/commands/probe.js";
 import { RGW_USERS, rgwEndpoint } from "../support/servers.js";
 import { ownerBucket, uniqueBucket } from "./support/rgw.js";
 
@@ -23,6 +25,12 @@ function fakeIo(files: Record<string, string> = {}, env: Record<string, string> 
   };
   return io;
 }
+
+/** Reads files from the repository root, as the help's examples name them. */
+const repoIo: CliIo = {
+  ...fakeIo(),
+  readInput: (path) => readFile(new URL(`../../${path}`, import.meta.url), "utf8"),
+};
 
 const defaults = { for: "jobs", format: "text", timeout: 10, concurrency: 4 };
 
@@ -97,6 +105,30 @@ describe("planProbes: argv in, plan out", () => {
     ]);
   });
 
+  it("keeps each connection's name from a --config file", async () => {
+    const file =
+      "connections:\n  - name: nightly crawl\n    read: s3://b-1/in/\n    write: s3://b-1/out/\n" +
+      "  - write: gs://b-2/results/\n";
+
+    const plan = await planProbes({ ...defaults, config: "p.yaml" }, fakeIo({ "p.yaml": file }));
+
+    expect(plan.specs.map((s) => [s.name, s.mode, s.target.url])).toEqual([
+      ["nightly crawl", "read", "s3://b-1/in/"],
+      ["nightly crawl", "write", "s3://b-1/out/"],
+      [undefined, "write", "gs://b-2/results/"],
+    ]);
+  });
+
+  it.each([
+    ["a whole number of seconds", 10, 10_000],
+    ["a fraction of a second", 0.5, 500],
+    ["the longest timeout, an hour", 3600, 3_600_000],
+  ])("accepts --timeout as %s", async (_what, timeout, timeoutMs) => {
+    const plan = await planProbes({ ...defaults, read: "s3://b-1/in/", timeout }, fakeIo());
+
+    expect(plan.options.timeoutMs).toBe(timeoutMs);
+  });
+
   it.each([
     ["no target at all", {}, /name what to probe/],
     ["a positional target without a mode", { targets: ["s3://b-1/in/"] }, /--read or --write/],
@@ -109,7 +141,34 @@ describe("planProbes: argv in, plan out", () => {
     [
       "a zero timeout",
       { read: "s3://b-1/in/", timeout: 0 },
-      /^--timeout: must be a positive number/,
+      /^--timeout: must be a number of seconds above 0 and at most 3600 \(e\.g\. 10 or 2\.5\)$/,
+    ],
+    [
+      // Node fires a timer of more than 2^31-1 ms at once: such a timeout would fail every probe
+      // @see https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+      "a timeout past Node's longest timer",
+      { read: "s3://b-1/in/", timeout: 3e6 },
+      /^--timeout: must be a number of seconds above 0 and at most 3600/,
+    ],
+    [
+      "a timeout that is not a number",
+      { read: "s3://b-1/in/", timeout: Number.NaN },
+      /^--timeout: must be a number of seconds/,
+    ],
+    [
+      "a fractional concurrency",
+      { read: "s3://b-1/in/", concurrency: 1.5 },
+      /^--concurrency: must be a whole number of at least 1/,
+    ],
+    [
+      "a zero concurrency",
+      { read: "s3://b-1/in/", concurrency: 0 },
+      /^--concurrency: must be a whole number of at least 1/,
+    ],
+    [
+      "a read probe of a GCS path for delivery, in GCS terms",
+      { for: "delivery", read: "gs://b-1/in/" },
+      /^--read: --for delivery has no read access \(Storage Object Creator has no storage\.objects\.list or storage\.objects\.get\)/,
     ],
     [
       "an endpoint that is not a URL",
@@ -140,6 +199,87 @@ describe("nimble-bucket probe: usage errors", () => {
     expect(io.out).toBe("");
     expect(io.err).toMatch(/^nimble-bucket: /);
   });
+
+  it.each([
+    ["--concurrency 1.5", ["--concurrency", "1.5"], "--concurrency: must be a whole number"],
+    ["--concurrency=1.5", ["--concurrency=1.5"], "--concurrency: must be a whole number"],
+    ["--timeout abc", ["--timeout", "abc"], "--timeout: must be a number of seconds"],
+    ["--timeout -1", ["--timeout=-1"], "--timeout: must be a number of seconds"],
+  ])("exits 2 naming the flag for %s", async (_what, flags, message) => {
+    const io = fakeIo();
+
+    const code = await main(["probe", "--read", "s3://b-1/in/", ...flags], io);
+
+    expect([code, io.out]).toEqual([2, ""]);
+    expect(io.err.startsWith(`nimble-bucket: ${message}`)).toBe(true);
+  });
+
+  // a zero --concurrency is refused only when planning, after parsing: these reach the planner
+  it.each([
+    ["a repeated --read", ["--read", "s3://b-1/a/", "--read", "s3://b-1/b/"]],
+    ["a repeated --write", ["--write", "s3://b-1/a/", "--write=gs://b-2/b/"]],
+    ["a positional target with a bare --read", ["s3://b-1/in/", "--read"]],
+    ["a positional target with bare --read and --write", ["s3://b-1/in/", "--read", "--write"]],
+  ])("parses %s (no flag-shape error)", async (_what, flags) => {
+    const io = fakeIo();
+
+    const code = await main(["probe", ...flags, "--concurrency", "0"], io);
+
+    expect([code, io.err]).toEqual([
+      2,
+      "nimble-bucket: --concurrency: must be a whole number of at least 1 (e.g. 4)\n",
+    ]);
+  });
+
+  it("delivery's read refusal on a GCS path names no S3 permission", async () => {
+    const io = fakeIo();
+
+    const code = await main(["probe", "--for", "delivery", "--read", "gs://b-1/in/"], io);
+
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/^nimble-bucket: --read: --for delivery has no read access/);
+    expect(io.err).not.toMatch(/s3:/);
+  });
+});
+
+describe("nimble-bucket probe --help", () => {
+  it("names both URL schemes for the targets", async () => {
+    const io = fakeIo();
+
+    const code = await main(["probe", "--help"], io);
+
+    expect(code).toBe(0);
+    expect(io.out).toContain("s3://BUCKET/PREFIX/ or gs://BUCKET/PREFIX/");
+    expect(io.out).toMatch(/probe --for delivery --write gs:\/\//);
+  });
+
+  it.each(PROBE_EXAMPLES.map(([command, what]) => [what, command]))(
+    "shows the example '%s' whole on one line: %s",
+    async (what, command) => {
+      const io = fakeIo();
+
+      await main(["probe", "--help"], io);
+
+      const line = `${command.replace("$0", "nimble-bucket")}  # ${what}`;
+      expect(io.out.split("\n").map((l) => l.trim())).toContain(line);
+    },
+  );
+
+  it.each(PROBE_EXAMPLES.map(([command, what]) => [what, command]))(
+    "its example '%s' plans as written (%s)",
+    async (_what, command) => {
+      const argv = command.split(" ").slice(1);
+      const args = await yargs(argv)
+        .command(commands[0]?.command ?? "", "", commands[0]?.builder ?? ((y) => y))
+        .strict()
+        .exitProcess(false)
+        .parseAsync();
+
+      const plan = await planProbes(args, repoIo);
+
+      expect(plan.specs.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe.skipIf(!rgwEndpoint())("nimble-bucket probe against Ceph RGW", () => {

@@ -3,7 +3,7 @@ import { inputError, NimbleError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
 import {
   ENDPOINT_OPTIONS,
-  positiveNumber,
+  positiveInteger,
   readConfigText,
   readEndpoints,
   silenceSdkNodeVersionWarning,
@@ -11,11 +11,13 @@ import {
   USES,
 } from "../common.js";
 import type { RunOptions, ProbeSpec } from "../../probe/run.js";
+import type { Connection } from "../../probe/config.js";
 import type { Target } from "../../probe/target.js";
 import { parseTarget } from "../../probe/target.js";
 import { isOk } from "../../probe/types.js";
 import type { ProbeFormat } from "../../report/probe-report.js";
 import { PROBE_FORMATS } from "../../report/probe-report.js";
+import type { OptionTable } from "../fast-args.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../io.js";
 import type { Command } from "../main.js";
@@ -32,37 +34,77 @@ export interface ProbePlan {
   options: RunOptions;
 }
 
+/** @default seconds per request */
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/**
+ * The longest `--timeout`. Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire at once
+ * beyond it, so some bound is needed; an hour per request is already far past any useful probe.
+ * @see https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+ */
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/**
+ * The flags of `probe` as data (the `[targets..]` positional is declared in the builder), so a
+ * plain invocation skips yargs (fast-args.ts). `--read`/`--write` take a URL, may be repeated
+ * (see `repeatable` below) and may be bare, meaning "the positional targets". They are declared
+ * `string: true` rather than `type: "string"`: both parsers read them as strings (bare → ""), and
+ * the well-formed-flags check does not ask them for a value. Positional targets are not plain
+ * (fast-args refuses positionals), so `probe s3://b/in/ --read` still goes through yargs.
+ */
+export const PROBE_OPTIONS: OptionTable = {
+  read: { string: true, describe: "Probe an input path for reading (repeatable), or the targets" },
+  write: {
+    string: true,
+    describe: "Probe an output path for writing (repeatable), or the targets",
+  },
+  for: { choices: USES, default: "jobs", describe: "Which Nimble identity to stand for" },
+  config: { type: "string", describe: "YAML or JSON file listing connections" },
+  format: { choices: PROBE_FORMATS, default: "text", describe: "Report format" },
+  ...ENDPOINT_OPTIONS,
+  timeout: {
+    type: "number",
+    default: DEFAULT_TIMEOUT_SECONDS,
+    describe: `Seconds per request (a number > 0, at most ${MAX_TIMEOUT_SECONDS})`,
+  },
+  concurrency: {
+    type: "number",
+    default: 4,
+    describe: "Probes in flight at once (a whole number >= 1)",
+  },
+};
+
+/**
+ * The help's examples, as data so a test runs each one (all but credentials) as written.
+ * `examples/connections.yaml` is the connections file shipped with the repository. Each shows as
+ * one line with a shell comment, so it can be copied whole (yargs wraps two-column examples).
+ */
+export const PROBE_EXAMPLES: readonly (readonly [command: string, what: string])[] = [
+  ["$0 probe s3://example-bucket/input/ --read", "a Job's input path"],
+  ["$0 probe --read s3://example-bucket/in/ --write s3://example-bucket/out/", "a Job"],
+  ["$0 probe --for delivery --write s3://example-bucket/results/", "S3 delivery"],
+  ["$0 probe --for delivery --write gs://example-bucket/results/", "GCS delivery"],
+  ["$0 probe --config examples/connections.yaml --format junit", "many, for CI"],
+];
+
 const probe: Command = {
   command: "probe [targets..]",
   describe: "Test a bucket the way Nimble's Test Connection does",
-  builder: (yargs: Argv) =>
-    yargs
-      .positional("targets", { type: "string", array: true, describe: "s3://BUCKET/PREFIX/ URLs" })
-      .option("read", {
+  options: PROBE_OPTIONS,
+  repeatable: ["read", "write"],
+  builder: (yargs: Argv) => {
+    const built = yargs
+      .positional("targets", {
         type: "string",
-        describe: "Probe an input path (or the targets) for reading",
+        array: true,
+        describe: "s3://BUCKET/PREFIX/ or gs://BUCKET/PREFIX/ URLs (with a bare --read/--write)",
       })
-      .option("write", {
-        type: "string",
-        describe: "Probe an output path (or the targets) for writing",
-      })
-      .option("for", {
-        choices: USES,
-        default: "jobs",
-        describe: "Which Nimble identity to stand for",
-      })
-      .option("config", { type: "string", describe: "YAML or JSON file listing connections" })
-      .option("format", { choices: PROBE_FORMATS, default: "text", describe: "Report format" })
-      .options(ENDPOINT_OPTIONS)
-      .option("timeout", { type: "number", default: 10, describe: "Seconds per request" })
-      .option("concurrency", { type: "number", default: 4, describe: "Probes in flight at once" })
-      .example("$0 probe s3://example-bucket/input/ --read", "Test a Jobs input path")
-      .example(
-        "$0 probe --read s3://example-bucket/input/ --write s3://example-bucket/output/",
-        "Test both paths of a Job",
-      )
-      .example("$0 probe --for delivery --write s3://example-bucket/results/", "Test delivery")
-      .example("$0 probe --config probes.yaml --format junit", "Many connections, for CI"),
+      .options(PROBE_OPTIONS);
+    return PROBE_EXAMPLES.reduce(
+      (y, [command, what]) => y.example(`${command}  # ${what}`, ""),
+      built,
+    );
+  },
   run: runProbeCommand,
 };
 
@@ -127,14 +169,23 @@ function flagSpecs(args: Record<string, unknown>, use: Use): ProbeSpec[] {
 }
 
 function spec(url: string, mode: "read" | "write", use: Use, field: string): ProbeSpec {
+  const target = parseTarget(url, field);
   if (use === "delivery" && mode === "read") {
-    throw inputError(
-      "--read",
-      "--for delivery has no read access (no s3:ListBucket or s3:GetObject); probe the storage_url with --write",
-    );
+    const why = DELIVERY_GRANT[target.provider];
+    throw inputError("--read", `--for delivery has no read access (${why}); probe with --write`);
   }
-  return { target: parseTarget(url, field), mode, use };
+  return { target, mode, use };
 }
+
+/**
+ * What Nimble's delivery identity is granted, per provider: why it cannot read.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+ * @see https://cloud.google.com/storage/docs/access-control/iam-roles (Storage Object Creator)
+ */
+const DELIVERY_GRANT: Readonly<Record<Target["provider"], string>> = {
+  s3: "no s3:ListBucket or s3:GetObject",
+  gcs: "Storage Object Creator has no storage.objects.list or storage.objects.get",
+};
 
 async function configSpecs(args: Record<string, unknown>, io: CliIo): Promise<ProbeSpec[]> {
   const file = args.config;
@@ -143,18 +194,20 @@ async function configSpecs(args: Record<string, unknown>, io: CliIo): Promise<Pr
   const text = await readConfigText(file, io);
   const { parseConnections } = await import("../../probe/config.js");
   return parseConnections(text, file).flatMap((connection) => [
-    ...optionalSpec(connection.read, "read", connection.for),
-    ...optionalSpec(connection.write, "write", connection.for),
+    ...optionalSpec(connection, "read"),
+    ...optionalSpec(connection, "write"),
   ]);
 }
 
-function optionalSpec(target: Target | undefined, mode: "read" | "write", use: Use): ProbeSpec[] {
-  return target ? [{ target, mode, use }] : [];
+function optionalSpec(connection: Connection, mode: "read" | "write"): ProbeSpec[] {
+  const target = connection[mode];
+  const name = connection.name === undefined ? {} : { name: connection.name };
+  return target ? [{ target, mode, use: connection.for, ...name }] : [];
 }
 
 function runOptions(args: Record<string, unknown>): RunOptions {
-  const timeoutMs = positiveNumber(args.timeout, "--timeout") * 1000;
-  const concurrency = Math.floor(positiveNumber(args.concurrency, "--concurrency"));
+  const timeoutMs = timeoutSeconds(args.timeout) * 1000;
+  const concurrency = positiveInteger(args.concurrency, "--concurrency");
   const { endpoint, region, pathStyle, gcsEndpoint } = readEndpoints(args);
 
   return {
@@ -168,6 +221,21 @@ function runOptions(args: Record<string, unknown>): RunOptions {
       ...(pathStyle ? { forcePathStyle: true } : {}),
     },
   };
+}
+
+function timeoutSeconds(value: unknown): number {
+  const isInRange =
+    typeof value === "number" &&
+    Number.isFinite(value) &&
+    value > 0 &&
+    value <= MAX_TIMEOUT_SECONDS;
+  if (!isInRange) {
+    throw inputError(
+      "--timeout",
+      `must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (e.g. 10 or 2.5)`,
+    );
+  }
+  return value;
 }
 
 function strings(value: unknown): string[] {
