@@ -135,8 +135,8 @@ try {
   const cli = (mode, path) => [
     "bin/nimble-bucket.js",
     "probe",
+    `--${mode}`, // --read URL: the fast path (flags as data, no yargs)
     `s3://${bucket}/${path}/`,
-    `--${mode}`,
     "--endpoint",
     proxy.endpoint,
     "--path-style",
