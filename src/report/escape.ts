@@ -22,9 +22,16 @@ const XML_ENTITIES: Readonly<Record<string, string>> = {
   "'": "&apos;",
 };
 
-/** Escapes text for a Markdown table cell: pipes, line breaks and control characters. */
+/**
+ * Escapes text for a Markdown table cell: pipes, line breaks, control characters, and `<`, `>`
+ * and `&`, which GitHub's job summaries would otherwise read as HTML.
+ */
 export function markdownCell(text: string): string {
-  return printable(text.replace(/\r?\n/g, " ")).replace(/\|/g, "\\|");
+  const escaped = printable(text.replace(/\r?\n/g, " ")).replace(
+    /[<>&]/g,
+    (c) => XML_ENTITIES[c] ?? c,
+  );
+  return escaped.replace(/\|/g, "\\|");
 }
 
 /** Makes text safe for a terminal: control characters (escape sequences included) as `\uXXXX`. */

@@ -88,7 +88,7 @@ describe("renderProbeReport", () => {
       [
         "Markdown, in the target cell",
         "markdown",
-        "| write | s3://example-bucket/out\\|put/ (nightly \\| <crawl>) |",
+        "| write | s3://example-bucket/out\\|put/ (nightly \\| &lt;crawl&gt;) |",
       ],
       ["JSON, as an optional name field", "json", '"name": "nightly | <crawl>",'],
     ] as const)("shows it in %s", async (_what, format, expected) => {

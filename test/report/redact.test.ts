@@ -63,4 +63,8 @@ describe("markdownCell", () => {
   it("escapes pipes, joins lines and shows control characters", () => {
     expect(markdownCell("a|b\nc\u001b[31m")).toBe("a\\|b c\\u001b[31m");
   });
+
+  it("keeps HTML out of a job summary", () => {
+    expect(markdownCell("<crawl> & co")).toBe("&lt;crawl&gt; &amp; co");
+  });
 });
