@@ -15,45 +15,63 @@ export const OWNERSHIP_VALUES = ["BucketOwnerEnforced", "BucketOwnerPreferred", 
 
 /**
  * Reads default encryption from GetBucketEncryption output (`{ServerSideEncryptionConfiguration:
- * {Rules}}`), a bare `{Rules}` or a bare `ApplyServerSideEncryptionByDefault` object.
+ * {Rules: [...]}}`) or its bare `{Rules: [...]}`. Anything else is refused: `Rules[0]
+ * .ApplyServerSideEncryptionByDefault.SSEAlgorithm` is required by the API, so a file without it
+ * is not encryption output.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html
  * @param text - the file's contents
- * @param field - the flag to name in errors, e.g. --encryption
+ * @param field - the file to name in errors (the CLI puts the flag in front)
  * @returns the default encryption of the first rule
  * @throws NimbleError E_JSON or E_INPUT naming the field and JSON path
  */
 export function parseEncryptionText(text: string, field: string): DefaultEncryption {
-  const value = parseJsonText(text, field);
-  const configuration = record(value, field).ServerSideEncryptionConfiguration ?? value;
-  const rules = record(configuration, field).Rules;
-  const rule = Array.isArray(rules) ? (rules[0] as unknown) : undefined;
-  const sse =
-    rule === undefined
-      ? configuration
-      : record(rule, `${field} Rules[0]`).ApplyServerSideEncryptionByDefault;
-  const fields = record(sse, `${field} ApplyServerSideEncryptionByDefault`);
+  const value = record(parseJsonText(text, field), field);
+  const wrapped = value.ServerSideEncryptionConfiguration !== undefined;
+  const base = wrapped ? "ServerSideEncryptionConfiguration." : "";
+  const configuration = wrapped
+    ? record(value.ServerSideEncryptionConfiguration, `${field}: ServerSideEncryptionConfiguration`)
+    : value;
+  const rules = configuration.Rules;
+  if (!Array.isArray(rules) || rules.length === 0)
+    throw inputError(`${field}: ${base}Rules`, ENCRYPTION_SHAPE);
+  const rulePath = `${field}: ${base}Rules[0].ApplyServerSideEncryptionByDefault`;
+  const sse = record(
+    record(rules[0], `${field}: ${base}Rules[0]`).ApplyServerSideEncryptionByDefault,
+    rulePath,
+  );
 
   return {
-    SSEAlgorithm: optionalString(fields.SSEAlgorithm, `${field} SSEAlgorithm`),
-    KMSMasterKeyID: optionalString(fields.KMSMasterKeyID, `${field} KMSMasterKeyID`),
+    SSEAlgorithm: requiredString(sse.SSEAlgorithm, `${rulePath}.SSEAlgorithm`),
+    KMSMasterKeyID: optionalString(sse.KMSMasterKeyID, `${rulePath}.KMSMasterKeyID`),
   };
 }
 
+const ENCRYPTION_SHAPE =
+  "missing: expected GetBucketEncryption output " +
+  "{ServerSideEncryptionConfiguration: {Rules: [...]}} or {Rules: [...]}";
+
 /**
  * Reads key metadata from DescribeKey output (`{KeyMetadata: {...}}`) or the bare object.
+ * `KeyId` is required by the API, so a file without it is not DescribeKey output.
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_KeyMetadata.html
  * @param text - the file's contents
- * @param field - the flag to name in errors
+ * @param field - the file to name in errors (the CLI puts the flag in front)
  * @returns the metadata fields the checks read
- * @throws NimbleError E_JSON or E_INPUT naming the field
+ * @throws NimbleError E_JSON or E_INPUT naming the field and JSON path
  */
 export function parseKeyMetadataText(text: string, field: string): KeyMetadata {
   const value = record(parseJsonText(text, field), field);
-  const metadata = record(value.KeyMetadata ?? value, `${field} KeyMetadata`);
+  const wrapped = value.KeyMetadata !== undefined;
+  const base = wrapped ? `${field}: KeyMetadata.` : `${field}: `;
+  const metadata = wrapped ? record(value.KeyMetadata, `${field}: KeyMetadata`) : value;
+  if (metadata.KeyId === undefined)
+    throw inputError(`${base}KeyId`, "missing: expected DescribeKey output {KeyMetadata: {KeyId}}");
 
   return {
-    KeyId: optionalString(metadata.KeyId, `${field} KeyId`),
-    Arn: optionalString(metadata.Arn, `${field} Arn`),
-    KeyManager: optionalString(metadata.KeyManager, `${field} KeyManager`),
-    Alias: optionalString(metadata.Alias, `${field} Alias`),
+    KeyId: requiredString(metadata.KeyId, `${base}KeyId`),
+    Arn: optionalString(metadata.Arn, `${base}Arn`),
+    KeyManager: optionalString(metadata.KeyManager, `${base}KeyManager`),
+    Alias: optionalString(metadata.Alias, `${base}Alias`),
   };
 }
 
@@ -74,6 +92,11 @@ function record(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw inputError(field, "must be a JSON object");
   return value as Record<string, unknown>;
+}
+
+function requiredString(value: unknown, field: string): string {
+  if (typeof value !== "string" || value === "") throw inputError(field, "must be a string");
+  return value;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {

@@ -52,6 +52,7 @@ type Json = Record<string, unknown>;
  */
 export function parseGcsIamPolicy(value: unknown, field: string): GcsIamPolicy {
   const policy = asObject(value, field);
+  checkPolicyFields(policy, field);
   const version = policy.version ?? 1;
   if (version !== 1 && version !== 2 && version !== 3) {
     throw inputError(`${field}: version`, "must be 1, 2 or 3");
@@ -64,6 +65,31 @@ export function parseGcsIamPolicy(value: unknown, field: string): GcsIamPolicy {
     bindings: bindings.map((b: unknown, i) => parseBinding(b, `${field}: bindings[${i}]`)),
     ...(typeof policy.etag === "string" ? { etag: policy.etag } : {}),
   };
+}
+
+/**
+ * The fields of a bucket IAM policy: gcloud prints version, bindings and etag; the JSON API adds
+ * kind and resourceId. A file without bindings or etag, or with another field, is not one.
+ * @see https://cloud.google.com/storage/docs/json_api/v1/buckets/getIamPolicy
+ */
+const POLICY_FIELDS = ["version", "bindings", "etag", "kind", "resourceId", "auditConfigs"];
+const AWS_ELEMENTS = ["Version", "Statement", "Id"];
+const NOT_A_FIELD = "is not a field of a GCS IAM policy (bindings[], version, etag)";
+const AWS_ELEMENT =
+  "is an AWS policy element: give the output of " +
+  "`gcloud storage buckets get-iam-policy gs://BUCKET --format=json`";
+
+function checkPolicyFields(policy: Json, field: string): void {
+  const other = Object.keys(policy).find((key) => !POLICY_FIELDS.includes(key));
+  if (other !== undefined)
+    throw inputError(
+      `${field}: ${other}`,
+      AWS_ELEMENTS.includes(other) ? AWS_ELEMENT : NOT_A_FIELD,
+    );
+  if (policy.bindings === undefined && policy.etag === undefined)
+    throw inputError(`${field}: bindings`, "missing: a GCS IAM policy has bindings[] (or an etag)");
+  if (policy.etag !== undefined && typeof policy.etag !== "string")
+    throw inputError(`${field}: etag`, "must be a string");
 }
 
 function parseBinding(value: unknown, path: string): GcsPolicyBinding {
@@ -104,6 +130,11 @@ function parseCondition(value: unknown, path: string): GcsCondition {
  */
 export function parseGcsMetadata(value: unknown, field: string): GcsBucketMetadata {
   const m = asObject(value, field);
+  if (!METADATA_FIELDS.some((key) => key in m))
+    throw inputError(
+      `${field}: name`,
+      "missing: not bucket metadata (JSON API or gcloud describe)",
+    );
   const iam = optionalObject(m.iamConfiguration, `${field}: iamConfiguration`);
   const ubla = optionalObject(iam?.uniformBucketLevelAccess, `${field}: iamConfiguration`);
   const retention = optionalObject(
@@ -122,6 +153,21 @@ export function parseGcsMetadata(value: unknown, field: string): GcsBucketMetada
     requesterPays: bool(billing?.requesterPays ?? m.requester_pays, field),
   });
 }
+
+/** Fields of which bucket metadata has at least one (`name` in both shapes). */
+const METADATA_FIELDS = [
+  "name",
+  "kind",
+  "iamConfiguration",
+  "retentionPolicy",
+  "retention_policy",
+  "encryption",
+  "billing",
+  "uniform_bucket_level_access",
+  "public_access_prevention",
+  "default_kms_key",
+  "requester_pays",
+];
 
 function asObject(value: unknown, path: string): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

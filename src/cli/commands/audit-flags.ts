@@ -1,6 +1,6 @@
 import { inputError, NimbleError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
-import { checkAwsPrincipal, normalizePrefix } from "../../policy/names.js";
+import { checkAwsPrincipal, normalizePrefix, printable } from "../../policy/names.js";
 
 /**
  * Small readers of `audit` flags that offline and live planning share. Flags in, checked values
@@ -94,4 +94,94 @@ export function jsonOf(text: string | undefined, flag: string): unknown {
   } catch {
     throw new NimbleError("E_JSON", `${flag}: not valid JSON`, flag);
   }
+}
+
+/** Flags that give an S3 offline input: any of them makes the audit offline. */
+export const S3_OFFLINE_FLAGS = [
+  "policy",
+  "key-policy",
+  "key-metadata",
+  "encryption",
+  "ownership",
+  "object-lock",
+  "requester-pays",
+] as const;
+
+/** Flags that give a GCS offline input: any of them makes the audit offline. */
+export const GCS_OFFLINE_FLAGS = ["iam-policy", "bucket-metadata"] as const;
+
+/** Every offline input flag; with one of them nothing is read live. */
+export const OFFLINE_FLAGS: readonly string[] = [...S3_OFFLINE_FLAGS, ...GCS_OFFLINE_FLAGS];
+
+/** Flags that only an S3 audit reads (S3 settings, AWS principal, Jobs prefixes, IAM simulator). */
+const S3_ONLY_FLAGS: readonly string[] = [
+  ...S3_OFFLINE_FLAGS,
+  "principal",
+  "input-prefix",
+  "output-prefix",
+  "confirm-with-aws",
+  "bucket-owner",
+];
+
+/** Flags that only a GCS audit reads. */
+const GCS_ONLY_FLAGS: readonly string[] = [...GCS_OFFLINE_FLAGS, "member"];
+
+/** Flags that name one bucket or its inputs; `--config` names its buckets itself. */
+const ONE_BUCKET_FLAGS: readonly string[] = [
+  ...OFFLINE_FLAGS,
+  "bucket",
+  "prefix",
+  "input-prefix",
+  "output-prefix",
+  "principal",
+  "member",
+];
+
+/**
+ * The flags of a list that were given (a boolean given as false counts: it states a setting).
+ * @param args - parsed flags
+ * @param flags - flag names without dashes
+ * @returns the given ones, in list order
+ */
+export function givenFlags(args: Record<string, unknown>, flags: readonly string[]): string[] {
+  return flags.filter((flag) => args[flag] !== undefined);
+}
+
+/**
+ * Refuses the flags that do not apply to an S3 or a GCS audit.
+ * @param args - parsed flags
+ * @param provider - the audit's provider
+ * @throws NimbleError E_USAGE naming the first flag that does not apply
+ */
+export function refuseOtherProviderFlags(
+  args: Record<string, unknown>,
+  provider: "s3" | "gcs",
+): void {
+  const foreign = givenFlags(args, provider === "s3" ? GCS_ONLY_FLAGS : S3_ONLY_FLAGS)[0];
+  if (foreign === undefined) return;
+
+  const why =
+    provider === "s3"
+      ? "applies to GCS (gs://) audits only, not to an S3 audit"
+      : "applies to S3 audits only, not to a GCS (gs://) audit";
+  throw new NimbleError("E_USAGE", `--${foreign}: ${why}`, `--${foreign}`);
+}
+
+/**
+ * Refuses flags that name one bucket's inputs next to `--config` (which audits its
+ * connections live), so an offline file is never silently ignored.
+ * @param args - parsed flags, `--config` among them
+ * @throws NimbleError E_USAGE naming --config and the other flag
+ */
+export function refuseWithConfig(args: Record<string, unknown>): void {
+  const other = typeof args.target === "string" ? "target" : givenFlags(args, ONE_BUCKET_FLAGS)[0];
+  if (other === undefined) return;
+
+  const name = other === "target" ? `the target ${printable(String(args.target))}` : `--${other}`;
+  throw new NimbleError(
+    "E_USAGE",
+    `--config cannot be combined with ${name}: --config audits its connections live; ` +
+      "audit one bucket offline with --bucket (or s3://B/, gs://B/) and the files instead",
+    "--config",
+  );
 }

@@ -48,9 +48,13 @@ export async function configJobs(file: string, io: CliIo): Promise<AuditJob[]> {
 function connectionJobs(connection: Connection): AuditJob[] {
   const { read, write } = connection;
   const main = (write ?? read)!;
-  if (main.provider === "gcs") return [{ kind: "gcs-live", target: main }];
+  const name = connection.name === undefined ? {} : { name: connection.name };
+  if (main.provider === "gcs") return [{ kind: "gcs-live", target: main, ...name }];
 
-  const job = (t: Target, input?: string, output?: string) => s3Job(connection, t, input, output);
+  const job = (t: Target, input?: string, output?: string) => ({
+    ...s3Job(connection, t, input, output),
+    ...name,
+  });
   if (read && write && read.bucket !== write.bucket)
     return [job(read, read.prefix, undefined), job(write, undefined, write.prefix)];
   return [job(main, read?.prefix, write?.prefix)];

@@ -1,8 +1,10 @@
 import type { S3AuditInput } from "../../audit/audit-s3.js";
 import { checkOwnership, parseEncryptionText, parseKeyMetadataText } from "../../audit/inputs.js";
-import { NimbleError } from "../../errors.js";
+import { inputError, NimbleError } from "../../errors.js";
+import { parseGcsIamPolicy, parseGcsMetadata } from "../../gcs/policy.js";
 import { checkGcsBucketName, checkS3BucketName, normalizePrefix } from "../../policy/names.js";
 import { parsePolicyText } from "../../policy/parse.js";
+import type { Target } from "../../probe/target.js";
 import { useOf } from "../common.js";
 import type { ReadFlagFile } from "./audit-flags.js";
 import { jsonOf, member, prefixes, principal, sourceName, withFlag } from "./audit-flags.js";
@@ -16,6 +18,7 @@ import type { AuditJob } from "./audit-plan.js";
 const NO_S3_BUCKET = "--bucket: name the bucket (or give s3://BUCKET/ to read it live)";
 const NO_GCS_BUCKET = "--bucket: name the GCS bucket whose --iam-policy this is";
 const NO_POLICY = "--policy: give the bucket policy file to audit offline";
+const NO_IAM_POLICY = "--iam-policy: give the bucket's IAM policy file to audit offline";
 const OWNERSHIP_PATH = "--ownership OwnershipControls.Rules[0].ObjectOwnership";
 
 /**
@@ -28,9 +31,10 @@ const OWNERSHIP_PATH = "--ownership OwnershipControls.Rules[0].ObjectOwnership";
 export async function s3OfflineJob(
   args: Record<string, unknown>,
   readFile: ReadFlagFile,
+  target?: Target,
 ): Promise<AuditJob> {
-  if (typeof args.bucket !== "string") throw new NimbleError("E_USAGE", NO_S3_BUCKET, "--bucket");
-  const bucket = checkS3BucketName(args.bucket, "--bucket");
+  const bucket = target?.bucket ?? flagBucket(args, NO_S3_BUCKET, checkS3BucketName);
+  sameBucket(args, target);
   const policyText = await readFile("policy");
   if (policyText === undefined) throw new NimbleError("E_USAGE", NO_POLICY, "--policy");
 
@@ -38,7 +42,7 @@ export async function s3OfflineJob(
   const input: S3AuditInput = {
     use,
     bucket,
-    ...prefixes(args, use),
+    ...prefixes(args, use, target?.prefix),
     ...principal(args),
     bucketPolicy: sourced(policyText, args.policy as string, "--policy"),
     ...(await settings(args, readFile)),
@@ -63,12 +67,12 @@ async function settings(args: Record<string, unknown>, readFile: ReadFlagFile): 
     }),
     ...(encryption !== undefined && {
       encryption: withFlag("--encryption", () =>
-        parseEncryptionText(encryption, path("encryption")),
+        parseEncryptionText(encryption, sourceName(path("encryption"))),
       ),
     }),
     ...(metadata !== undefined && {
       keyMetadata: withFlag("--key-metadata", () =>
-        parseKeyMetadataText(metadata, path("key-metadata")),
+        parseKeyMetadataText(metadata, sourceName(path("key-metadata"))),
       ),
     }),
     ...(typeof args.ownership === "string" && {
@@ -105,19 +109,52 @@ function sourced(text: string, path: string, flag: string) {
 export async function gcsOfflineJob(
   args: Record<string, unknown>,
   readFile: ReadFlagFile,
+  target?: Target,
 ): Promise<AuditJob> {
-  if (typeof args.bucket !== "string") throw new NimbleError("E_USAGE", NO_GCS_BUCKET, "--bucket");
-  const bucket = checkGcsBucketName(args.bucket, "--bucket");
-  const iamPolicy = jsonOf(await readFile("iam-policy"), "--iam-policy");
+  const bucket = target?.bucket ?? flagBucket(args, NO_GCS_BUCKET, checkGcsBucketName);
+  sameBucket(args, target);
+  const policyText = await readFile("iam-policy");
+  if (policyText === undefined) throw new NimbleError("E_USAGE", NO_IAM_POLICY, "--iam-policy");
+  const path = args["iam-policy"] as string;
+  const iamPolicy = withFlag("--iam-policy", () =>
+    parseGcsIamPolicy(jsonOf(policyText, "--iam-policy"), sourceName(path)),
+  );
   const metadataText = await readFile("bucket-metadata");
 
   return {
     kind: "gcs-offline",
     bucket,
-    prefix: typeof args.prefix === "string" ? normalizePrefix(args.prefix, "--prefix") : "",
+    prefix:
+      typeof args.prefix === "string"
+        ? normalizePrefix(args.prefix, "--prefix")
+        : (target?.prefix ?? ""),
     iamPolicy,
-    ...(metadataText !== undefined && { metadata: jsonOf(metadataText, "--bucket-metadata") }),
+    ...(metadataText !== undefined && {
+      metadata: checkedMetadata(metadataText, args["bucket-metadata"] as string),
+    }),
     ...member(args),
-    source: args["iam-policy"] as string,
+    source: path,
   };
+}
+
+/** The metadata JSON, refused at the edge unless it has the shape the audit reads. */
+function checkedMetadata(text: string, path: string): unknown {
+  const json = jsonOf(text, "--bucket-metadata");
+  withFlag("--bucket-metadata", () => parseGcsMetadata(json, sourceName(path)));
+  return json;
+}
+
+function flagBucket(
+  args: Record<string, unknown>,
+  missing: string,
+  check: (name: string, field: string) => string,
+): string {
+  if (typeof args.bucket !== "string") throw new NimbleError("E_USAGE", missing, "--bucket");
+  return check(args.bucket, "--bucket");
+}
+
+/** A target URL names the bucket; a --bucket next to it must name the same one. */
+function sameBucket(args: Record<string, unknown>, target: Target | undefined): void {
+  if (!target || args.bucket === undefined || args.bucket === target.bucket) return;
+  throw inputError("--bucket", `names another bucket than the target ${target.url}`);
 }

@@ -8,7 +8,14 @@ import type { AuditFormat } from "../../report/audit-report.js";
 import { readEndpoints } from "../common.js";
 import type { CliIo } from "../io.js";
 import type { ReadFlagFile } from "./audit-flags.js";
-import { sourceName } from "./audit-flags.js";
+import {
+  GCS_OFFLINE_FLAGS,
+  givenFlags,
+  OFFLINE_FLAGS,
+  refuseOtherProviderFlags,
+  refuseWithConfig,
+  sourceName,
+} from "./audit-flags.js";
 import { configJobs, liveJob } from "./audit-live.js";
 import { gcsOfflineJob, s3OfflineJob } from "./audit-offline.js";
 
@@ -17,8 +24,8 @@ import { gcsOfflineJob, s3OfflineJob } from "./audit-offline.js";
  * out; nothing is read from the network here.
  */
 
-/** One bucket to audit, and how its inputs are obtained. */
-export type AuditJob =
+/** One bucket to audit, and how its inputs are obtained; `name` is a `--config` connection's. */
+export type AuditJob = { name?: string } & (
   | { kind: "s3-offline"; input: S3AuditInput }
   | { kind: "s3-live"; target: LiveS3Target }
   | {
@@ -30,7 +37,8 @@ export type AuditJob =
       member?: string;
       source: string;
     }
-  | { kind: "gcs-live"; target: Target; member?: string };
+  | { kind: "gcs-live"; target: Target; member?: string }
+);
 
 /** Everything the command will do. */
 export interface AuditPlan {
@@ -87,15 +95,27 @@ function flagFileReader(
   };
 }
 
+/**
+ * The one rule of what is read live: `--config` audits its connections live and takes no
+ * offline input; a target URL with any offline input (`--policy`, `--iam-policy`, ...) is an
+ * offline audit of the bucket and prefix the URL names; a target URL alone is read live.
+ */
 async function planJobs(
   args: Record<string, unknown>,
   io: CliIo,
   readFile: ReadFlagFile,
 ): Promise<AuditJob[]> {
-  if (typeof args.config === "string") return configJobs(args.config, io);
-  if (typeof args.target === "string") return [liveJob(args, parseTarget(args.target, "target"))];
-  if (args["iam-policy"] !== undefined) return [await gcsOfflineJob(args, readFile)];
-  return [await s3OfflineJob(args, readFile)];
+  if (typeof args.config === "string") {
+    refuseWithConfig(args);
+    return configJobs(args.config, io);
+  }
+  const target = typeof args.target === "string" ? parseTarget(args.target, "target") : undefined;
+  const provider = target?.provider ?? (givenFlags(args, GCS_OFFLINE_FLAGS).length ? "gcs" : "s3");
+  refuseOtherProviderFlags(args, provider);
+
+  if (target && givenFlags(args, OFFLINE_FLAGS).length === 0) return [liveJob(args, target)];
+  const job = provider === "gcs" ? gcsOfflineJob : s3OfflineJob;
+  return [await job(args, readFile, target)];
 }
 
 function bucketOwner(value: unknown): { bucketOwner?: string } {

@@ -35,7 +35,10 @@ export const AUDIT_OPTIONS: OptionTable = {
   "iam-policy": { type: "string", describe: "GCS bucket IAM policy JSON file" },
   "bucket-metadata": { type: "string", describe: "GCS bucket metadata JSON file" },
   member: { type: "string", describe: "Audit for another GCS member" },
-  config: { type: "string", describe: "YAML or JSON file listing connections (live)" },
+  config: {
+    type: "string",
+    describe: "YAML or JSON file listing connections (live; no offline files)",
+  },
   concurrency: { type: "number", default: 4, describe: "Buckets audited at once" },
   format: { choices: AUDIT_FORMATS, default: "text", describe: "Report format" },
   "fail-on": { choices: SEVERITIES, default: "error", describe: "Lowest failing severity" },
@@ -45,6 +48,28 @@ export const AUDIT_OPTIONS: OptionTable = {
   ...ENDPOINT_OPTIONS,
 };
 
+/** `audit --help`'s examples; the offline ones run as they are from the repository root. */
+export const AUDIT_EXAMPLES: readonly { command: string; describe: string; offline: boolean }[] = [
+  {
+    command: "--bucket acme-data-exchange --policy examples/s3/jobs-good.bucket-policy.json",
+    describe: "Audit a Jobs bucket policy offline",
+    offline: true,
+  },
+  {
+    command:
+      "--for delivery gs://acme-data-exchange/results/ " +
+      "--iam-policy examples/gcs/delivery-good.iam-policy.json",
+    describe: "Audit a GCS bucket's IAM policy offline (nothing is read live)",
+    offline: true,
+  },
+  {
+    command: "s3://example-bucket/ --format sarif",
+    describe: "Read the policies live, for CI",
+    offline: false,
+  },
+  { command: "--explain S3-LIST-ON-OBJECT-ARN", describe: "Explain a check", offline: true },
+];
+
 const audit: Command = {
   command: "audit [target]",
   describe: "Audit a bucket's policies for Nimble, operation by operation",
@@ -53,15 +78,12 @@ const audit: Command = {
     yargs
       .positional("target", {
         type: "string",
-        describe: "s3://BUCKET/ or gs://BUCKET/ to read live",
+        describe:
+          "s3://BUCKET/PREFIX/ or gs://BUCKET/PREFIX/: read live, or, with offline files " +
+          "(--policy, --iam-policy, ...), the bucket and prefix they belong to",
       })
       .options(AUDIT_OPTIONS)
-      .example(
-        "$0 audit --bucket example-bucket --policy examples/s3/jobs-good.bucket-policy.json",
-        "Audit a Jobs bucket policy offline",
-      )
-      .example("$0 audit s3://example-bucket/ --format sarif", "Read the policies live, for CI")
-      .example("$0 audit --explain S3-LIST-ON-OBJECT-ARN", "Explain a check"),
+      .example(AUDIT_EXAMPLES.map(({ command, describe }) => [`$0 audit ${command}`, describe])),
   run: runAuditCommand,
 };
 
