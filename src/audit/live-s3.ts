@@ -4,6 +4,7 @@ import { parsePolicyText } from "../policy/parse.js";
 import type { S3AuditInput } from "./audit-s3.js";
 import type { DefaultEncryption, KeyMetadata, SourcedPolicy } from "./checks/types.js";
 import type { Finding } from "./types.js";
+import { redact } from "../report/redact.js";
 import { severityOf } from "./registry.js";
 
 /**
@@ -44,11 +45,14 @@ export interface LiveS3Options {
 interface SdkError {
   name?: string;
   message?: string;
+  code?: string;
+  cause?: SdkError;
+  errors?: SdkError[];
   $metadata?: { httpStatusCode?: number };
 }
 
 /** Outcome of one read: a value, "absent" (the setting is not configured) or a failure. */
-type Read<T> = { value: T } | { absent: true } | { failed: string };
+type Read<T> = { value: T } | { absent: true } | { failed: string; name?: string };
 
 /**
  * @param target - bucket, use, prefixes, principal
@@ -63,9 +67,15 @@ export async function readS3AuditInput(
   const sdk = await import("@aws-sdk/client-s3");
   const bucket = target.bucket;
   const findings: Finding[] = [];
+  const failedNames: (string | undefined)[] = [];
+  let reads = 0;
   const read = async <T>(what: string, call: () => Promise<Read<T>>): Promise<T | undefined> => {
+    reads += 1;
     const result = await call();
-    if ("failed" in result) findings.push(couldNotRead(what, bucket, result.failed));
+    if ("failed" in result) {
+      findings.push(couldNotRead(what, bucket, result.failed));
+      failedNames.push(result.name);
+    }
     return "value" in result ? result.value : undefined;
   };
 
@@ -77,7 +87,7 @@ export async function readS3AuditInput(
     ),
   );
   const absentPolicy = policyText === undefined && findings.length === 0;
-  if (findings[0]?.message.endsWith("NoSuchBucket (HTTP 404)")) return missingBucket(target);
+  if (failedNames[0] === "NoSuchBucket") return missingBucket(target);
   const encryption = await read("default encryption (s3:GetEncryptionConfiguration)", () =>
     attempt(
       () => s3.send(new sdk.GetBucketEncryptionCommand({ Bucket: bucket })),
@@ -124,6 +134,7 @@ export async function readS3AuditInput(
     requesterPays: payer,
     ...key,
     readFindings: findings,
+    ...(failedNames.length === reads && { nothingRead: true }),
   };
 }
 
@@ -199,9 +210,35 @@ async function attempt<Out, T>(
     if (shape.name && absentErrors.includes(shape.name)) return { absent: true };
     if (shape.$metadata?.httpStatusCode === 501 || shape.name === "NotImplemented")
       return { absent: true };
-    const status = shape.$metadata?.httpStatusCode;
-    return { failed: `${shape.name ?? "error"}${status ? ` (HTTP ${status})` : ""}` };
+    return { failed: failureText(error), ...(shape.name ? { name: shape.name } : {}) };
   }
+}
+
+/**
+ * What went wrong, for a finding: the error's name and code, the HTTP status when there is one,
+ * and its first message line, through redact(). A network error says e.g. `Error ECONNREFUSED:
+ * connect ECONNREFUSED 127.0.0.1:9`, not just `Error`.
+ * @param error - what the SDK threw
+ * @returns one line
+ */
+export function failureText(error: unknown): string {
+  const shape = (typeof error === "object" && error !== null ? error : {}) as SdkError;
+  const name = typeof shape.name === "string" ? shape.name : "Error";
+  const code = errorCode(shape);
+  const status = shape.$metadata?.httpStatusCode;
+  const message = (typeof shape.message === "string" ? shape.message : String(error)).split(
+    "\n",
+  )[0];
+  const head = `${name}${code && code !== name ? ` ${code}` : ""}${status ? ` (HTTP ${status})` : ""}`;
+
+  return redact(message && message !== name ? `${head}: ${message}` : head);
+}
+
+/** A Node system error's code, also when the SDK wraps it (AggregateError, `cause`). */
+function errorCode(shape: SdkError): string | undefined {
+  const nested = [shape, shape.cause, ...(shape.errors ?? [])];
+  const found = nested.find((e) => typeof e?.code === "string");
+  return found?.code;
 }
 
 function missingBucket(target: LiveS3Target): S3AuditInput {

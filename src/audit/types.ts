@@ -1,4 +1,5 @@
 import type { Decision, StatementRef } from "../policy/eval/types.js";
+import type { Use } from "../nimble.js";
 import type { ProbeStatus } from "../probe/types.js";
 
 /** How bad a finding is; `--fail-on` picks the threshold. */
@@ -11,7 +12,10 @@ export interface FindingLocation {
   /** e.g. `Statement[2].Condition` */
   path?: string;
   statementIndex?: number;
+  /** The statement's Sid (S3 and KMS policies) */
   sid?: string;
+  /** The binding's role (GCS IAM policies, whose bindings have no Sid) */
+  role?: string;
 }
 
 /** One problem found by one check. */
@@ -36,16 +40,25 @@ export interface OperationVerdict {
   decision: Decision;
   dependsOn: string[];
   statements: StatementRef[];
+  /** True for an operation evaluated for the findings only: Nimble does not need it, so its
+   * denial does not fail the audit (GCS list, get, overwrite and multipart for delivery) */
+  informational?: boolean;
 }
 
 /** The audit of one bucket. */
 export interface BucketAudit {
   bucket: string;
   provider: "s3" | "gcs";
+  /** The connection's `name:` in a `--config` file */
+  name?: string;
+  /** Which Nimble identity was audited (GCS: always delivery) */
+  use?: Use;
   operations: OperationVerdict[];
   findings: Finding[];
   /** The chip Nimble's Test Connection should show, or `unknown` when it depends */
   predictedChips: { read?: ProbeStatus | "unknown"; write?: ProbeStatus | "unknown" };
+  /** Why every chip is `unknown` when nothing decisive could be read (live audits) */
+  chipsUnknownBecause?: string;
 }
 
 /** A check's fixed text, kept as data: shown in the README table and by `--explain ID`. */

@@ -2,10 +2,11 @@ import type { BucketAudit, Finding } from "../audit/types.js";
 import { redact } from "./redact.js";
 
 /**
- * The audit as JSON: `{"buckets": [{"bucket", "operations": [{"operation", "action",
+ * The audit as JSON: `{"buckets": [{"bucket", "name"?, "use"?, "operations": [{"operation", "action",
  * "resource", "decision", "dependsOn", "statements"}], "findings": [{"id", "severity",
- * "message", "location", "fix"}], "predictedChips": {"read", "write"}}]}`. `fix` is the
- * check's fix line, or null when the registry has none.
+ * "message", "location", "fix"}], "predictedChips": {"read", "write"}, "chipsUnknownBecause"?}]}`.
+ * `name` is the `--config` connection's name, `use` jobs or delivery; `fix` is the check's fix
+ * line, or null when the registry has none.
  * @param audits - one audit per bucket
  * @param env - the environment whose secrets must not appear
  * @returns the JSON text, with a trailing newline
@@ -16,6 +17,8 @@ export function renderAuditJson(
 ): string {
   const buckets = audits.map((audit) => ({
     bucket: audit.bucket,
+    ...(audit.name === undefined ? {} : { name: redact(audit.name, env) }),
+    ...(audit.use === undefined ? {} : { use: audit.use }),
     operations: audit.operations.map((op) => ({
       operation: op.operation,
       action: op.action,
@@ -23,9 +26,11 @@ export function renderAuditJson(
       decision: op.decision,
       dependsOn: op.dependsOn,
       statements: op.statements,
+      ...(op.informational ? { informational: true } : {}),
     })),
     findings: audit.findings.map((finding) => jsonFinding(finding, env)),
     predictedChips: audit.predictedChips,
+    ...(audit.chipsUnknownBecause ? { chipsUnknownBecause: audit.chipsUnknownBecause } : {}),
   }));
   return `${JSON.stringify({ buckets }, null, 2)}\n`;
 }

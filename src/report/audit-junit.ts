@@ -1,7 +1,7 @@
 import type { BucketAudit, Severity } from "../audit/types.js";
 import { xmlEscape } from "./escape.js";
 import { redact } from "./redact.js";
-import { locationText } from "./audit-text.js";
+import { bucketHeading, locationText } from "./audit-text.js";
 import { render } from "./templates.js";
 
 /**
@@ -24,12 +24,13 @@ export async function renderAuditJunit(
 ): Promise<string> {
   const text = (value: string) => xmlEscape(redact(value, env));
   const suites = audits.map((audit) => {
-    const classname = text(`${audit.provider}://${audit.bucket}`);
+    const classname = text(bucketHeading(audit));
+    const prefix = audit.name === undefined ? "" : `[${audit.name}] `;
     const operations = audit.operations.map((op) => ({
       classname,
-      name: text(`${op.operation ?? op.action} ${op.action} ${op.resource}`),
+      name: text(`${prefix}${op.operation ?? op.action} ${op.action} ${op.resource}`),
       failure:
-        op.decision === "allowed"
+        op.decision === "allowed" || op.informational === true
           ? undefined
           : {
               type: op.decision,
@@ -40,7 +41,7 @@ export async function renderAuditJunit(
     }));
     const findings = audit.findings.map((finding) => ({
       classname,
-      name: text(`${finding.id} ${locationText(finding)}`.trim()),
+      name: text(`${prefix}${finding.id} ${locationText(finding)}`.trim()),
       failure:
         RANK[finding.severity] >= RANK[failOn]
           ? {

@@ -1,7 +1,7 @@
 import type { BucketAudit } from "../audit/types.js";
 import { markdownCell } from "./escape.js";
 import { redact } from "./redact.js";
-import { CUSTOMER_SIDE_NOTE, locationText } from "./audit-text.js";
+import { bucketHeading, chipsText, CUSTOMER_SIDE_NOTE, locationText } from "./audit-text.js";
 import { render } from "./templates.js";
 
 /**
@@ -17,11 +17,8 @@ export async function renderAuditMarkdown(
 ): Promise<string> {
   const cell = (text: string) => markdownCell(redact(text, env));
   const buckets = audits.map((audit) => ({
-    uri: `${audit.provider === "gcs" ? "gs" : "s3"}://${audit.bucket}`,
-    chips:
-      Object.entries(audit.predictedChips)
-        .map(([mode, chip]) => `${mode} ${chip}`)
-        .join(", ") || "none",
+    heading: markdownCell(redact(bucketHeading(audit), env)),
+    chips: markdownCell(redact(chipsText(audit), env)),
     operations: audit.operations.map((op) => ({
       operation: cell(op.operation ?? ""),
       action: cell(op.action),

@@ -88,6 +88,11 @@ function sarifResult(
     level: LEVEL[finding.severity],
     message: { text: redact(finding.message, options.env) },
     locations: [physicalLocation(audit, finding, options.files)],
+    properties: {
+      bucket: `${audit.provider === "gcs" ? "gs" : "s3"}://${audit.bucket}`,
+      ...(audit.name === undefined ? {} : { connection: redact(audit.name, options.env) }),
+      ...(audit.use === undefined ? {} : { use: audit.use }),
+    },
   };
 }
 

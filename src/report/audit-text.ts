@@ -33,23 +33,35 @@ export function renderAuditText(
   return `${[...blocks, CUSTOMER_SIDE_NOTE].join("\n\n")}\n`;
 }
 
-function bucketText(audit: BucketAudit): string {
+/**
+ * A bucket's heading: its URL, then the `--config` connection's name and the use, e.g.
+ * `s3://acme-data-exchange (nightly crawl, jobs)`, so two audits of one bucket are told apart.
+ * @param audit - one bucket's audit
+ * @returns the heading
+ */
+export function bucketHeading(audit: BucketAudit): string {
   const scheme = audit.provider === "gcs" ? "gs" : "s3";
+  const about = [audit.name, audit.use].filter((part) => part !== undefined && part !== "");
+  return `${scheme}://${audit.bucket}${about.length > 0 ? ` (${about.join(", ")})` : ""}`;
+}
+
+function bucketText(audit: BucketAudit): string {
   return [
-    `${scheme}://${audit.bucket}`,
+    bucketHeading(audit),
     "  Operations:",
     ...audit.operations.map(operationLine),
     ...(audit.operations.length === 0 ? ["    (none evaluated)"] : []),
     `  Findings: ${audit.findings.length === 0 ? "none" : ""}`.trimEnd(),
     ...audit.findings.map(findingLines),
-    `  Predicted Test Connection: ${chipsText(audit.predictedChips)}`,
+    `  Predicted Test Connection: ${chipsText(audit)}`,
   ].join("\n");
 }
 
 function operationLine(op: OperationVerdict): string {
   const label = op.operation ? `${op.operation} ${op.action}` : `${op.action} ${op.resource}`;
   const depends = op.dependsOn.length > 0 ? ` on ${op.dependsOn.join(", ")}` : "";
-  return `    ${MARK[op.decision]} ${label}: ${op.decision}${depends}`;
+  const info = op.informational ? " (not needed by Nimble)" : "";
+  return `    ${MARK[op.decision]} ${label}: ${op.decision}${depends}${info}`;
 }
 
 function findingLines(finding: Finding): string {
@@ -61,24 +73,41 @@ function findingLines(finding: Finding): string {
   ].join("\n");
 }
 
-/** `file.json Statement[2].Condition (Sid X)`, or "" without a location. */
+/** `file.json Statement[2].Condition (Sid X)` or `policy.json bindings[0] (role R)`; "" without. */
 export function locationText(finding: Finding): string {
   const location = finding.location;
   if (!location) return "";
 
   const sid = location.sid ? ` (Sid ${location.sid})` : "";
-  return `${location.source}${location.path ? ` ${location.path}` : ""}${sid}`;
+  const role = location.role ? ` (role ${location.role})` : "";
+  return `${location.source}${location.path ? ` ${location.path}` : ""}${sid}${role}`;
 }
 
-function chipsText(chips: BucketAudit["predictedChips"]): string {
+/**
+ * The predicted chips as a line: `read ✓ Connection OK (...), write ✗ Access denied`.
+ * @param audit - one bucket's audit
+ * @returns the line, `none` without chips
+ */
+export function chipsText(audit: BucketAudit): string {
+  const chips = audit.predictedChips;
   const parts = (["read", "write"] as const)
     .filter((mode) => chips[mode] !== undefined)
-    .map((mode) => `${mode} ${chipText(chips[mode]!)}`);
+    .map((mode) => `${mode} ${chipText(mode, chips[mode]!, audit.chipsUnknownBecause)}`);
   return parts.join(", ") || "none";
 }
 
-function chipText(status: ProbeStatus | "unknown"): string {
-  if (status === "unknown") return "unknown (depends on values this audit cannot know)";
-  if (status === "ok") return `${CHIPS.ok} (permissions correct; the prefix may still be empty)`;
+/** Only the read chip can be "prefix is empty": the write probe creates its own object. */
+const OK_NOTE: Readonly<Record<"read" | "write", string>> = {
+  read: "permissions correct; the prefix may still be empty",
+  write: "permissions correct",
+};
+
+function chipText(
+  mode: "read" | "write",
+  status: ProbeStatus | "unknown",
+  unknownBecause = "depends on values this audit cannot know",
+): string {
+  if (status === "unknown") return `unknown (${unknownBecause})`;
+  if (status === "ok") return `${CHIPS.ok} (${OK_NOTE[mode]})`;
   return CHIPS[status];
 }

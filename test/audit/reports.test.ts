@@ -138,7 +138,14 @@ describe("JSON report", () => {
     };
     const bucket = parsed.buckets[0]!;
 
-    expect(Object.keys(bucket)).toEqual(["bucket", "operations", "findings", "predictedChips"]);
+    expect(Object.keys(bucket)).toEqual([
+      "bucket",
+      "use",
+      "operations",
+      "findings",
+      "predictedChips",
+    ]);
+    expect(bucket.use).toBe("jobs");
     expect(bucket.bucket).toBe("example-bucket");
     const operation = (bucket.operations as Record<string, unknown>[])[0]!;
     for (const key of ["action", "resource", "decision", "dependsOn", "statements"]) {

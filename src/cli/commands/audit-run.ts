@@ -31,7 +31,7 @@ export async function runJobs(plan: AuditPlan, io: CliIo): Promise<BucketAudit[]
       const job = plan.jobs[next]!;
       const index = next++;
       progress(job);
-      results[index] = await runJob(job, plan);
+      results[index] = named(await runJob(job, plan), job.name);
       done += 1;
     }
   };
@@ -50,9 +50,13 @@ export async function runJobs(plan: AuditPlan, io: CliIo): Promise<BucketAudit[]
 export function passes(audit: BucketAudit, failOn: Severity): boolean {
   return (
     audit.operations.length > 0 &&
-    audit.operations.every((op) => op.decision === "allowed") &&
+    audit.operations.every((op) => op.informational === true || op.decision === "allowed") &&
     audit.findings.every((f) => RANK[f.severity] < RANK[failOn])
   );
+}
+
+function named(audit: BucketAudit, name: string | undefined): BucketAudit {
+  return name === undefined ? audit : { ...audit, name };
 }
 
 function label(job: AuditJob): string {
