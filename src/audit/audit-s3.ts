@@ -7,6 +7,7 @@ import type { Decision } from "../policy/eval/types.js";
 import type { PolicyDocument } from "../policy/types.js";
 import type { ProbeStatus } from "../probe/types.js";
 import { S3_CHECK_FUNCTIONS } from "./checks/index.js";
+import { isAwsManagedKey, usesKms } from "./checks/kms.js";
 import type { Check, CheckContext, RawFinding } from "./checks/index.js";
 import type {
   DefaultEncryption,
@@ -48,6 +49,8 @@ export interface S3AuditInput {
   bucketMissing?: boolean;
   /** Findings the reader produced, e.g. AUDIT-COULD-NOT-READ */
   readFindings?: Finding[];
+  /** True when a live audit could read nothing at all (every read failed) */
+  nothingRead?: boolean;
 }
 
 /** The KMS action an S3 object operation needs on an SSE-KMS bucket. */
@@ -71,6 +74,7 @@ export function auditS3(
   return {
     bucket: input.bucket,
     provider: "s3",
+    use: input.use,
     operations: verdicts(context),
     findings,
     predictedChips: input.bucketMissing
@@ -78,7 +82,14 @@ export function auditS3(
       : input.bucketPolicy
         ? predictChips(context)
         : unknownChips(input.use),
+    ...(!input.bucketMissing && !input.bucketPolicy && { chipsUnknownBecause: unread(input) }),
   };
+}
+
+function unread(input: S3AuditInput): string {
+  return input.nothingRead
+    ? `nothing could be read from s3://${input.bucket} (see AUDIT-COULD-NOT-READ)`
+    : "the bucket policy could not be read";
 }
 
 /**
@@ -223,13 +234,46 @@ function verdict(op: EvaluatedOperation, decision: Decision): OperationVerdict {
  * @returns the chips, `unknown` when a step depends on values that cannot be known
  */
 export function predictChips(context: CheckContext): BucketAudit["predictedChips"] {
-  const mode = (m: "read" | "write") =>
-    context.operations.filter((op) => op.testConnection?.includes(m) === true);
-  if (context.use === "delivery") return { write: chipOf(mode("write")) };
-  return { read: chipOf(mode("read")), write: chipOf(mode("write")) };
+  const chip = (m: "read" | "write") =>
+    worstChip(
+      chipOf(context.operations.filter((op) => op.testConnection?.includes(m) === true)),
+      settingsChip(context, m),
+    );
+  if (context.use === "delivery") return { write: chip("write") };
+  return { read: chip("read"), write: chip("write") };
 }
 
-function chipOf(steps: EvaluatedOperation[]): ProbeStatus | "unknown" {
+type Chip = ProbeStatus | "unknown";
+
+/**
+ * What the bucket's settings alone make of a chip, beyond the policies' decisions.
+ * - Requester Pays: S3 answers 403 to a request without `x-amz-request-payer` (HEAD, GET and
+ *   PUT alike), and the probe, like Nimble, does not send it: every chip is Access denied.
+ * - SSE-KMS under the AWS managed key aws/s3 (named, or no KMSMasterKeyID): its key policy allows
+ *   only the bucket's own account, so the test upload is refused (the read steps use no key).
+ * - A customer managed key whose policy was not audited, or named by id or alias (resolved in
+ *   the requester's account): the upload may or may not be allowed.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ObjectsinRequesterPaysBuckets.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
+ */
+function settingsChip(context: CheckContext, mode: "read" | "write"): Chip | undefined {
+  if (context.requesterPays === true) return "access-denied";
+  if (mode === "read" || !usesKms(context)) return undefined;
+
+  const keyId = context.encryption?.KMSMasterKeyID;
+  if (isAwsManagedKey(context) || !keyId) return "access-denied";
+  return !context.keyPolicy || !keyId.startsWith("arn:") ? "unknown" : undefined;
+}
+
+const CHIP_RANK: readonly Chip[] = ["access-denied", "unknown"];
+
+function worstChip(chip: Chip, setting: Chip | undefined): Chip {
+  if (setting === undefined) return chip;
+  return CHIP_RANK.find((worst) => chip === worst || setting === worst) ?? chip;
+}
+
+function chipOf(steps: EvaluatedOperation[]): Chip {
   if (steps.length === 0) return "unknown";
 
   const decisions = steps.map(effectiveDecision);

@@ -13,13 +13,24 @@ const KMS_GUIDE = "https://docs.aws.amazon.com/kms/latest/developerguide/";
  */
 export const S3_CHECKS: readonly CheckInfo[] = [
   {
+    id: "S3-POLICY-OTHER-BUCKET",
+    severity: "error",
+    title: "No statement of the bucket policy names the audited bucket",
+    explanation:
+      "Every Resource of the policy is another bucket's ARN. A bucket policy grants only on " +
+      "its own bucket, so this file is most likely another bucket's policy, or --bucket " +
+      "(or the s3:// URL) names the wrong bucket; every operation is then denied.",
+    fix: "Audit with the bucket the policy belongs to, or the policy of this bucket.",
+    see: `${S3_GUIDE}bucket-policies.html`,
+  },
+  {
     id: "S3-OPERATION-DENIED",
     severity: "error",
     title: "An operation Nimble needs is not allowed by the bucket or key policy",
     explanation:
       "The customer's policy does not allow one of the requests Nimble makes. An explicit Deny " +
       "names the statement that refuses it; an implicit denial means no statement grants it.",
-    fix: "Re-apply Nimble's template statement (nimble-bucket policy) or remove the Deny.",
+    fix: "Run the nimble-bucket policy ... --merge command the finding names, or remove the Deny.",
     see: `${IAM_GUIDE}reference_policies_evaluation-logic.html`,
   },
   {
@@ -164,14 +175,15 @@ export const S3_CHECKS: readonly CheckInfo[] = [
   },
   {
     id: "POLICY-PUBLIC-PRINCIPAL",
-    severity: "warning",
-    title: "An Allow with Principal '*' has no condition that limits who it applies to",
+    severity: "error",
+    title: "An Allow to Principal '*' (or with NotPrincipal) has no condition limiting the caller",
     explanation:
-      "Principal '*' without a condition such as aws:PrincipalArn, " +
-      "aws:PrincipalAccount, aws:PrincipalOrgID, aws:SourceVpce or kms:CallerAccount " +
-      "grants every AWS account, anonymous callers included for a bucket policy.",
-    fix: "Name Nimble's principal instead.",
-    see: `${S3_GUIDE}access-control-block-public-access.html`,
+      "Principal '*', or an Allow with NotPrincipal (everyone not listed), without a " +
+      "condition such as aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID, " +
+      "aws:SourceVpce or kms:CallerAccount grants every AWS account and, in a bucket " +
+      "policy, anonymous callers: the bucket is public.",
+    fix: "Name Nimble's principal in Principal instead (never Allow with NotPrincipal).",
+    see: `${IAM_GUIDE}reference_policies_elements_notprincipal.html`,
   },
   {
     id: "S3-WRITE-OUTSIDE-OUTPUT",
@@ -232,7 +244,9 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     explanation:
       "S3 calls kms:Decrypt as the requester to read SSE-KMS objects and to complete " +
       "multipart uploads, so reads fail and large uploads fail at UploadPart.",
-    fix: "Add kms:Decrypt to the key-policy statement for Nimble (Sid NimbleKMSAccess).",
+    fix:
+      "Add kms:Decrypt to Nimble's key-policy statement: " +
+      "nimble-bucket policy kms --for USE --merge KEY-POLICY.json.",
     see: `${S3_GUIDE}mpuoverview.html#mpuAndPermissions`,
   },
   {
@@ -242,7 +256,9 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     explanation:
       "S3 calls kms:GenerateDataKey as the requester to encrypt " +
       "each new SSE-KMS object, so Nimble's uploads fail.",
-    fix: "Add kms:GenerateDataKey* to the key-policy statement for Nimble.",
+    fix:
+      "Add kms:GenerateDataKey to Nimble's key-policy statement: " +
+      "nimble-bucket policy kms --for USE --merge KEY-POLICY.json.",
     see: `${S3_GUIDE}UsingKMSEncryption.html`,
   },
   {

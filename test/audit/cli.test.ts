@@ -17,9 +17,9 @@ describe("audit exit codes", () => {
       code: 1,
     },
     {
-      name: "passes over-broad grants (warnings) with the default --fail-on error",
+      name: "fails over-broad grants with a public read (an error) under the default --fail-on",
       argv: [...BUCKET, "--policy", "examples/s3/jobs-over-broad.bucket-policy.json"],
-      code: 0,
+      code: 1,
     },
     {
       name: "fails over-broad grants with --fail-on warning",

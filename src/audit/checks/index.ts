@@ -10,6 +10,7 @@ import {
 import { listOnObjectArn, listPrefixCondition } from "./list-bucket.js";
 import { notPrincipalWithoutAccount } from "./not-principal.js";
 import { operationDenied, operationDepends } from "./operations.js";
+import { policyForOtherBucket } from "./other-bucket.js";
 import { objectLock, ownershipObjectWriter, requesterPays } from "./settings.js";
 import type { Check } from "./types.js";
 import {
@@ -22,6 +23,7 @@ import {
 
 /** Every S3/KMS check, in the order their findings are reported. */
 export const S3_CHECK_FUNCTIONS: readonly Check[] = [
+  policyForOtherBucket,
   operationDenied,
   operationDepends,
   listOnObjectArn,

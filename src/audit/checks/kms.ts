@@ -1,3 +1,4 @@
+import { kmsMergeCommand, kmsSid } from "./fix-commands.js";
 import { isAllowed } from "./statements.js";
 import type { Check, CheckContext, RawFinding } from "./types.js";
 
@@ -129,9 +130,12 @@ function missingKmsAction(context: CheckContext, action: string, id: string): Ra
   return refused.slice(0, 1).map((op) => {
     const deny = op.evaluation.statements.find((s) => s.effect === "Deny");
     const deniedBy = deny ? ` (denied by ${deny.path})` : "";
+    const fix = deny
+      ? ""
+      : `; add it to Nimble's statement (Sid ${kmsSid(context.use)}): ${kmsMergeCommand(context)}`;
     return {
       id,
-      message: `the key policy does not allow ${context.principal} ${action}${deniedBy}`,
+      message: `the key policy does not allow ${context.principal} ${action}${deniedBy}${fix}`,
       location: deny
         ? {
             source: context.keyPolicy!.source,

@@ -1,4 +1,4 @@
-import { SIDS } from "../../nimble.js";
+import { bucketTemplateSid, kmsMergeCommand, kmsSid, s3MergeCommand } from "./fix-commands.js";
 import { isAwsManagedKey } from "./kms.js";
 import type { StatementRef } from "../../policy/eval/types.js";
 import { isDenied } from "./statements.js";
@@ -80,8 +80,10 @@ function implicitFinding(context: CheckContext, refusal: Refusal): RawFinding {
     : `${op.operation} (${op.request.action} on ${op.request.resource}) is`;
   const fix =
     policyKind === "key"
-      ? `add it to the key-policy statement for ${context.principal} (Sid ${SIDS.kms})`
-      : `add a statement like Nimble's template (Sid ${templateSid(context, op)})`;
+      ? `add it to Nimble's key-policy statement (Sid ${kmsSid(context.use)}): ` +
+        kmsMergeCommand(context)
+      : `add Nimble's template statement (Sid ${bucketTemplateSid(context, op.request.action, op.request.resource)}): ` +
+        s3MergeCommand(context);
   return {
     id: "S3-OPERATION-DENIED",
     message: `${what} not allowed: no statement grants it to ${context.principal}; ${fix}`,
@@ -103,18 +105,6 @@ export const operationDepends: Check = {
         location: firstStatementLocation(context, op, op.request.action.startsWith("kms:")),
       })),
 };
-
-function templateSid(context: CheckContext, op: EvaluatedOperation): string {
-  if (context.use === "delivery") return SIDS.delivery;
-
-  const action = op.request.action.toLowerCase();
-  if (action === "s3:listbucket") return SIDS.listBucket;
-  const inInput =
-    action === "s3:getobject" &&
-    context.inputPrefix !== context.outputPrefix &&
-    op.request.resource.startsWith(`${context.bucketArn}/${context.inputPrefix}`);
-  return inInput ? SIDS.readInput : SIDS.readWriteOutput;
-}
 
 function firstStatementLocation(
   context: CheckContext,

@@ -47,22 +47,32 @@ export const starAction: Check = {
       ),
 };
 
-/** POLICY-PUBLIC-PRINCIPAL: Allow to Principal `*` with no condition that limits the caller. */
+/**
+ * POLICY-PUBLIC-PRINCIPAL: an Allow to Principal `*`, or an Allow with NotPrincipal (which grants
+ * every principal not listed, anonymous users included), with no condition that limits the caller.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+ */
 export const publicPrincipal: Check = {
   name: "publicPrincipal",
   run: (context) =>
     [context.bucketPolicy, context.keyPolicy].flatMap((policy) =>
       statementsWithEffect(policy, "Allow")
         .filter(({ statement }) => isPublic(statement) && !hasLimitingCondition(statement))
-        .map(({ index }): RawFinding => ({
-          id: "POLICY-PUBLIC-PRINCIPAL",
-          message:
-            `${statementName(policy!, index)} allows Principal "*" ` +
-            "with no condition that limits the caller",
-          location: statementLocation(policy!, index, "Principal"),
-        })),
+        .map(({ statement, index }): RawFinding => publicFinding(policy!, statement, index)),
     ),
 };
+
+function publicFinding(policy: SourcedPolicy, statement: Statement, index: number): RawFinding {
+  const notPrincipal = statement.NotPrincipal !== undefined;
+  const grant = notPrincipal
+    ? "allows every principal not listed in NotPrincipal, anonymous users included,"
+    : 'allows Principal "*"';
+  return {
+    id: "POLICY-PUBLIC-PRINCIPAL",
+    message: `${statementName(policy, index)} ${grant} with no condition that limits the caller`,
+    location: statementLocation(policy, index, notPrincipal ? "NotPrincipal" : "Principal"),
+  };
+}
 
 /** S3-WRITE-OUTSIDE-OUTPUT: the whole policy lets Nimble put objects outside its prefix. */
 export const writeOutsideOutput: Check = {
@@ -148,6 +158,7 @@ function hasEveryAction(statement: Statement): boolean {
 }
 
 function isPublic(statement: Statement): boolean {
+  if (statement.NotPrincipal !== undefined) return true;
   const principal = statement.Principal;
   if (principal === "*") return true;
   return principal !== undefined && toList(principal.AWS).includes("*");
