@@ -49,6 +49,7 @@ export function auditGcs(input: GcsAuditInput): BucketAudit {
   return {
     bucket: input.bucket,
     provider: "gcs",
+    use: "delivery",
     operations: Object.values(context.operations),
     findings: findings.map((raw) => locate(raw, context.policy, input.source)),
     predictedChips: predictChips(context.operations, context.metadata),
@@ -102,7 +103,10 @@ function runCheck(check: GcsCheck, context: GcsCheckContext): RawGcsFinding[] {
   }
 }
 
-/** Binds the registry's severity and locates the finding: source, binding index and role. */
+/**
+ * Binds the registry's severity and locates the finding: source, `bindings[i]` and the binding's
+ * role (GCS bindings have no Sid).
+ */
 function locate(raw: RawGcsFinding, policy: GcsIamPolicy, source: string): Finding {
   const info = GCS_CHECKS.find((c) => c.id === raw.id);
   const match = raw.path === undefined ? null : /^bindings\[(\d+)\]/.exec(raw.path);
@@ -117,7 +121,7 @@ function locate(raw: RawGcsFinding, policy: GcsIamPolicy, source: string): Findi
       source,
       ...(raw.path ? { path: raw.path } : {}),
       ...(index === undefined ? {} : { statementIndex: index }),
-      ...(role ? { sid: role } : {}),
+      ...(role ? { role } : {}),
     },
   };
 }

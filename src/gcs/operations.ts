@@ -51,13 +51,22 @@ export function evaluateOperations(
     ),
   });
 
+  const info = (operation: OperationVerdict): OperationVerdict => ({
+    ...operation,
+    informational: true,
+  });
+
+  // Delivery needs only create (Nimble documents Storage Object Creator); the others are
+  // evaluated for the findings and do not fail the audit.
   return {
-    list: verdict("list", ["storage.objects.list"], bucketRes),
-    bucketGet: verdict("bucket get", ["storage.buckets.get"], bucketRes),
-    objectGet: verdict("object get", ["storage.objects.get"], object),
+    list: info(verdict("list", ["storage.objects.list"], bucketRes)),
+    bucketGet: info(verdict("bucket get", ["storage.buckets.get"], bucketRes)),
+    objectGet: info(verdict("object get", ["storage.objects.get"], object)),
     create: verdict("create", ["storage.objects.create"], object),
-    overwrite: verdict("overwrite", ["storage.objects.create", "storage.objects.delete"], object),
-    multipart: verdict("multipart", MULTIPART_PERMISSIONS, object),
+    overwrite: info(
+      verdict("overwrite", ["storage.objects.create", "storage.objects.delete"], object),
+    ),
+    multipart: info(verdict("multipart", MULTIPART_PERMISSIONS, object)),
   };
 }
 
@@ -86,34 +95,25 @@ function combinedDecision(evaluations: readonly Evaluation[]): Decision {
 }
 
 /**
- * The chips a probe should show: read lists and reads an object, write creates the test object.
- * Requester Pays makes both fail with a connection error (no billing project is sent).
+ * The chip a probe should show. Nimble uses GCS only for Async API delivery, which has no read
+ * step, so only the write chip is predicted (as for S3 delivery): the create of the test object.
+ * Requester Pays makes it fail with a connection error (no billing project is sent).
  * @param operations - the operations' verdicts
  * @param metadata - the bucket's metadata, when known
- * @returns the predicted read and write chips
+ * @returns the predicted write chip
  * @see https://cloud.google.com/storage/docs/requester-pays
  */
 export function predictChips(
   operations: GcsOperations,
   metadata?: GcsBucketMetadata,
 ): BucketAudit["predictedChips"] {
-  if (metadata?.requesterPays) return { read: "connection-failed", write: "connection-failed" };
+  if (metadata?.requesterPays) return { write: "connection-failed" };
 
-  return {
-    read: readChip(operations.list.decision, operations.objectGet.decision),
-    write: chipFor(operations.create.decision),
-  };
+  return { write: chipFor(operations.create.decision) };
 }
 
 function chipFor(decision: Decision): ProbeStatus | "unknown" {
   if (decision === "allowed") return "ok";
 
   return decision === "depends" ? "unknown" : "access-denied";
-}
-
-function readChip(list: Decision, get: Decision): ProbeStatus | "unknown" {
-  if (list !== "allowed") return chipFor(list);
-
-  // With listing allowed, an empty prefix passes whatever get says; a full one needs get.
-  return get === "allowed" ? "ok" : "unknown";
 }
