@@ -241,14 +241,3 @@ describe("how to fix it: each finding carries its check's fix line", () => {
     expect(fixes["NO-SUCH-CHECK"]).toBeNull();
   });
 });
-
-describe("README section", () => {
-  it("lists every check id of the registry (S3 and GCS) in its one table", async () => {
-    const { readFile } = await import("node:fs/promises");
-    const { allChecks } = await import("../../src/cli/commands/audit-explain.js");
-    const text = await readFile(new URL("../../docs/readme/audit.md", import.meta.url), "utf8");
-    const tableIds = [...text.matchAll(/^\| `([A-Z0-9-]+)` \|/gm)].map((m) => m[1]);
-
-    expect(tableIds).toEqual((await allChecks()).map((c) => c.id));
-  });
-});
