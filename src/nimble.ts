@@ -35,6 +35,25 @@ export const SIDS = {
   kms: "NimbleKMSAccess",
 } as const;
 
+/**
+ * Which of Nimble's grants, on which bucket and prefixes, for whom: the scope that the
+ * generators, the list of Nimble's requests and the audit share.
+ */
+export interface NimbleScope {
+  /** Jobs (read input, write output) or Async API delivery */
+  use: Use;
+  /** The bucket name */
+  bucket: string;
+  /** Jobs input prefix ("" or ending in "/"). @default "input/" */
+  inputPrefix?: string;
+  /** Jobs output prefix ("" or ending in "/"). @default "output/" */
+  outputPrefix?: string;
+  /** Delivery `storage_url` prefix ("" or ending in "/"). @default "" (the whole bucket) */
+  prefix?: string;
+  /** Nimble's principal ARN. @default defaultPrincipal(use) */
+  principal?: string;
+}
+
 /** The default AWS principal for a use. */
 export function defaultPrincipal(use: Use): string {
   return use === "jobs" ? JOBS_PRINCIPAL : DELIVERY_PRINCIPAL;

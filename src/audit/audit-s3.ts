@@ -1,5 +1,5 @@
 import { defaultPrincipal } from "../nimble.js";
-import type { Use } from "../nimble.js";
+import type { NimbleScope, Use } from "../nimble.js";
 import { evaluatePolicy } from "../policy/eval/evaluate.js";
 import { nimbleKmsRequests, nimbleRequests } from "../policy/eval/nimble-requests.js";
 import type { NimbleRequest } from "../policy/eval/nimble-requests.js";
@@ -26,17 +26,7 @@ import type { BucketAudit, Finding, OperationVerdict } from "./types.js";
  */
 
 /** Everything known about one bucket, from files or read live. */
-export interface S3AuditInput {
-  use: Use;
-  bucket: string;
-  /** Jobs input prefix ("" or "x/"); @default "input/" as Nimble's template (set by the caller) */
-  inputPrefix?: string;
-  /** Jobs output prefix ("" or "x/") */
-  outputPrefix?: string;
-  /** Delivery prefix ("" or "x/") */
-  prefix?: string;
-  /** Nimble's principal; @default the documented user for `use` */
-  principal?: string;
+export interface S3AuditInput extends NimbleScope {
   /** The bucket policy; undefined when it could not be read (no operations are evaluated) */
   bucketPolicy?: SourcedPolicy;
   keyPolicy?: SourcedPolicy;

@@ -1,6 +1,6 @@
 import type { Options } from "yargs";
 import { inputError } from "../../errors.js";
-import type { Use } from "../../nimble.js";
+import type { NimbleScope, Use } from "../../nimble.js";
 import type { GcsFormat, S3Format } from "../../policy/generate/formats.js";
 import { GCS_FORMATS, S3_FORMATS } from "../../policy/generate/formats.js";
 import type { KmsKeyManager } from "../../policy/generate/kms.js";
@@ -126,13 +126,7 @@ export const commands: Command[] = [
 ];
 
 /** `policy s3` flags as one options object. */
-export interface S3Args {
-  use: Use;
-  bucket: string;
-  inputPrefix?: string;
-  outputPrefix?: string;
-  prefix?: string;
-  principal?: string;
+export interface S3Args extends NimbleScope {
   documented: boolean;
   format: S3Format;
   merge?: string;

@@ -10,6 +10,7 @@ import {
   DEFAULT_OUTPUT_PREFIX,
   TEST_OBJECT_NAME,
   defaultPrincipal,
+  type NimbleScope,
   type Use,
 } from "../../nimble.js";
 import type { EvalRequest } from "./types.js";
@@ -23,17 +24,7 @@ export interface NimbleRequest extends EvalRequest {
 }
 
 /** Options for {@link nimbleRequests}. */
-export interface NimbleRequestOptions {
-  use: Use;
-  bucket: string;
-  /** @default "input/" (normalized: "" or ending in "/") */
-  inputPrefix?: string;
-  /** @default "output/" */
-  outputPrefix?: string;
-  /** Delivery prefix (from storage_url). @default "" */
-  prefix?: string;
-  /** @default the use's Nimble principal */
-  principal?: string;
+export interface NimbleRequestOptions extends NimbleScope {
   /** Makes aws:CurrentTime / aws:EpochTime known; by default they are unknown. */
   now?: Date;
 }

@@ -1,5 +1,5 @@
 import { inputError } from "../../errors.js";
-import type { Use } from "../../nimble.js";
+import type { NimbleScope, Use } from "../../nimble.js";
 import {
   DEFAULT_INPUT_PREFIX,
   DEFAULT_OUTPUT_PREFIX,
@@ -16,19 +16,7 @@ import { POLICY_VERSION } from "../types.js";
  * Options of the S3 bucket-policy generator. Every value is checked here as well as in the CLI,
  * so library callers get the same one-line errors naming the flag.
  */
-export interface S3PolicyOptions {
-  /** Jobs (read input, write output) or Async API delivery */
-  use: Use;
-  /** The bucket name, checked against S3's naming rules */
-  bucket: string;
-  /** Jobs input prefix. @default "input/" */
-  inputPrefix?: string;
-  /** Jobs output prefix. @default "output/" */
-  outputPrefix?: string;
-  /** Delivery `storage_url` prefix. @default "" (the whole bucket) */
-  prefix?: string;
-  /** The principal ARN. @default defaultPrincipal(use) */
-  principal?: string;
+export interface S3PolicyOptions extends NimbleScope {
   /** Delivery only: Nimble's documented template to the letter (one statement, both ARNs) */
   documented?: boolean;
 }
