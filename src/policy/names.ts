@@ -115,9 +115,10 @@ export function checkAwsPrincipal(arn: string, field = "--principal"): string {
   const path = match?.[3];
   const valid = match !== null && (kind === "root" ? path === undefined : path !== undefined);
   if (!valid) {
+    const shape = "arn:aws:iam::123456789012:user/NAME";
     throw inputError(
       field,
-      `"${printable(arn)}" is not an IAM user, role or account-root ARN (arn:aws:iam::123456789012:user/NAME)`,
+      `"${printable(arn)}" is not an IAM user, role or account-root ARN (${shape})`,
     );
   }
 
@@ -135,10 +136,8 @@ const GCS_MEMBER = /^(serviceAccount|user|group):[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-
  */
 export function checkGcsMember(member: string, field = "--member"): string {
   if (!GCS_MEMBER.test(member)) {
-    throw inputError(
-      field,
-      `"${printable(member)}" is not a member like serviceAccount:NAME@PROJECT.iam.gserviceaccount.com`,
-    );
+    const shape = "serviceAccount:NAME@PROJECT.iam.gserviceaccount.com";
+    throw inputError(field, `"${printable(member)}" is not a member like ${shape}`);
   }
 
   return member;
