@@ -10,6 +10,12 @@ export interface JsonOptions {
    * @default false
    */
   exact?: boolean;
+  /**
+   * Refuse an object key given twice (JSON.parse keeps the last silently, which can turn a
+   * Deny into an Allow). Implied by `exact`.
+   * @default false
+   */
+  uniqueKeys?: boolean;
 }
 
 /**
@@ -30,11 +36,15 @@ export function parseJsonText(text: string, source: string, options: JsonOptions
     throw jsonError(
       body,
       source,
-      firstJsonError(body, false) ?? new JsonError(0, "not valid JSON"),
+      firstJsonError(body, GRAMMAR_ONLY) ?? new JsonError(0, "not valid JSON"),
     );
   }
 
-  const problem = options.exact ? firstJsonError(body, true) : undefined;
+  const checks = {
+    uniqueKeys: options.exact === true || options.uniqueKeys === true,
+    numbers: options.exact === true,
+  };
+  const problem = checks.uniqueKeys ? firstJsonError(body, checks) : undefined;
   if (problem) throw jsonError(body, source, problem);
   return value;
 }
@@ -68,7 +78,7 @@ class Scanner {
 
   constructor(
     readonly text: string,
-    readonly exact: boolean,
+    readonly checks: Checks,
   ) {}
 
   fail(message: string): never {
@@ -97,8 +107,16 @@ class Scanner {
   }
 }
 
-function firstJsonError(text: string, exact: boolean): JsonError | undefined {
-  const scanner = new Scanner(text, exact);
+/** What the scanner refuses beyond JSON's grammar. */
+interface Checks {
+  uniqueKeys: boolean;
+  numbers: boolean;
+}
+
+const GRAMMAR_ONLY: Checks = { uniqueKeys: false, numbers: false };
+
+function firstJsonError(text: string, checks: Checks): JsonError | undefined {
+  const scanner = new Scanner(text, checks);
   try {
     value(scanner);
     if (scanner.peek() !== "") scanner.fail(scanner.unexpected("expected end of input"));
@@ -136,7 +154,7 @@ function object(s: Scanner): void {
     const start = s.offset;
     string(s);
     const key = JSON.parse(s.text.slice(start, s.offset)) as string;
-    if (s.exact && keys.has(key)) {
+    if (s.checks.uniqueKeys && keys.has(key)) {
       s.offset = start;
       s.fail(`"${printable(key)}" is given twice in the same object`);
     }
@@ -189,7 +207,7 @@ function number(s: Scanner): void {
   );
   if (!match) s.fail(s.unexpected("expected a number"));
   const raw = match[0];
-  if (s.exact && JSON.stringify(Number(raw)) !== raw) {
+  if (s.checks.numbers && JSON.stringify(Number(raw)) !== raw) {
     s.fail(`the number ${raw} would be rewritten as ${JSON.stringify(Number(raw))}; quote it`);
   }
   s.offset += raw.length;

@@ -19,6 +19,8 @@ const STATEMENT_KEYS = new Set([
   "Condition",
 ]);
 const DOCUMENT_KEYS = new Set(["Version", "Id", "Statement"]);
+/** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html */
+const POLICY_VERSIONS: readonly unknown[] = ["2012-10-17", "2008-10-17"];
 
 /**
  * Parses and checks a policy document. `Statement` may be one object or a list (AWS accepts
@@ -66,8 +68,8 @@ function checkDocument(value: unknown, problems: string[]): PolicyDocument | und
   for (const key of Object.keys(value)) {
     if (!DOCUMENT_KEYS.has(key)) problems.push(`${key}: unknown policy element`);
   }
-  if (value.Version !== undefined && typeof value.Version !== "string") {
-    problems.push('Version must be a string such as "2012-10-17"');
+  if (value.Version !== undefined && !POLICY_VERSIONS.includes(value.Version)) {
+    problems.push('Version must be "2012-10-17" (or the older "2008-10-17")');
   }
   const statements = Array.isArray(value.Statement) ? value.Statement : [value.Statement];
   if (value.Statement === undefined) problems.push("Statement is missing");

@@ -22,6 +22,8 @@ const LABELLED: readonly RegExp[] = [
   /(Bearer\s+)[\w.~+/=-]+/gi,
   /(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s]+/gi,
   /((?:Signature|Credential|SignedHeaders)\s*=\s*)[^,\s&]+/gi,
+  // A password in a URL's user information (scheme://user:password@host).
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/@]+(?=@)/gi,
 ];
 
 /** Environment variables whose values must never be printed. */

@@ -166,3 +166,35 @@ describe("parseJsonText with exact", () => {
     expect(errorOf(() => parseJsonText('{"a": \u001b}', "f")).message).toContain("'\\u001b'");
   });
 });
+
+describe("policy Version and duplicate keys", () => {
+  const statement = '{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}';
+
+  it.each(["2012-10-17", "2008-10-17"])("accepts Version %s", (version) => {
+    const text = `{"Version": "${version}", "Statement": [${statement}]}`;
+
+    expect(parsePolicyText(text, "f").Version).toBe(version);
+  });
+
+  it.each(["2012-10-18", "latest"])("refuses Version %s", (version) => {
+    const text = `{"Version": "${version}", "Statement": [${statement}]}`;
+
+    expect(errorOf(() => parsePolicyText(text, "f")).message).toContain("f: Version must be");
+  });
+
+  it("refuses a key given twice with uniqueKeys, which would turn a Deny into an Allow", () => {
+    const text =
+      '{"Statement": [{"Effect": "Deny", "Effect": "Allow", "Action": "*", "Resource": "*"}]}';
+
+    expect(errorOf(() => parsePolicyText(text, "f", { uniqueKeys: true })).message).toContain(
+      '"Effect" is given twice',
+    );
+  });
+
+  it("keeps numbers as they are with uniqueKeys alone", () => {
+    const text =
+      '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NumericEquals": {"k": 1.50}}}]}';
+
+    expect(parsePolicyText(text, "f", { uniqueKeys: true }).Statement).toHaveLength(1);
+  });
+});

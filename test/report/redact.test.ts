@@ -29,6 +29,7 @@ describe("redact", () => {
     ],
     ["a bearer token", "Authorization: Bearer abc.def-ghi"],
     ["a Google access token", "token ya29.a0AfH6SMBexample"],
+    ["a password in a URL", "request to http://admin:hunter2pass@127.0.0.1:1/upload failed"],
   ])("removes %s", (_name, text) => {
     const result = redact(text, env);
 
