@@ -125,13 +125,22 @@ function s3Requests(input: S3AuditInput, principal: string): NimbleRequest[] {
   });
 }
 
+/**
+ * The key policy's decisions, labelled with the same operations as the S3 requests (same
+ * prefixes), so that `evaluated` pairs each S3 request with the KMS action it needs.
+ */
 function kmsEvaluations(input: S3AuditInput, principal: string): EvaluatedOperation[] {
   const keyPolicy = input.keyPolicy;
   if (!keyPolicy) return [];
 
   const keyArn =
     input.keyMetadata?.Arn ?? input.encryption?.KMSMasterKeyID ?? "arn:aws:kms:::key/unknown";
-  return nimbleKmsRequests({ use: input.use, keyArn, principal }).map((request) =>
+  const labels = {
+    inputPrefix: input.inputPrefix,
+    outputPrefix: input.outputPrefix,
+    prefix: input.prefix,
+  };
+  return nimbleKmsRequests({ use: input.use, keyArn, principal, ...labels }).map((request) =>
     evaluated(request, keyPolicy.document, []),
   );
 }
