@@ -5,6 +5,7 @@ import { nimbleKmsRequests, nimbleRequests } from "../policy/eval/nimble-request
 import type { NimbleRequest } from "../policy/eval/nimble-requests.js";
 import type { Decision } from "../policy/eval/types.js";
 import type { PolicyDocument } from "../policy/types.js";
+import { CHIPS } from "../probe/types.js";
 import type { ProbeStatus } from "../probe/types.js";
 import { S3_CHECK_FUNCTIONS } from "./checks/index.js";
 import { isAwsManagedKey, usesKms } from "./checks/kms.js";
@@ -41,6 +42,8 @@ export interface S3AuditInput extends NimbleScope {
   readFindings?: Finding[];
   /** True when a live audit could read nothing at all (every read failed) */
   nothingRead?: boolean;
+  /** True when a live audit could not read the key policy (kms:GetKeyPolicy failed) */
+  keyPolicyReadFailed?: boolean;
 }
 
 /** The KMS action an S3 object operation needs on an SSE-KMS bucket. */
@@ -60,6 +63,12 @@ export function auditS3(
 ): BucketAudit {
   const context = checkContext(input);
   const findings = [...(input.readFindings ?? []), ...runChecks(checks, context)];
+  const chips = input.bucketMissing
+    ? missingChips(input.use)
+    : input.bucketPolicy
+      ? predictChips(context)
+      : unknownChips(input.use);
+  const notes = input.bucketPolicy && !input.bucketMissing ? chipNotes(context, input, chips) : {};
 
   return {
     bucket: input.bucket,
@@ -67,12 +76,9 @@ export function auditS3(
     use: input.use,
     operations: verdicts(context),
     findings,
-    predictedChips: input.bucketMissing
-      ? missingChips(input.use)
-      : input.bucketPolicy
-        ? predictChips(context)
-        : unknownChips(input.use),
+    predictedChips: chips,
     ...(!input.bucketMissing && !input.bucketPolicy && { chipsUnknownBecause: unread(input) }),
+    ...(Object.keys(notes).length > 0 && { chipNotes: notes }),
   };
 }
 
@@ -223,8 +229,9 @@ function verdict(op: EvaluatedOperation, decision: Decision): OperationVerdict {
 
 /**
  * Predicts Test Connection's chips from the decisions for its own requests (those marked
- * `testConnection`: HeadBucket, then ListObjectsV2 for read or PutObject of the test object for
- * write), the key policy included. Delivery has no documented Test Connection: its chip is
+ * `testConnection`: HeadBucket, then ListObjectsV2 and HeadObject of the listed key for read, or
+ * PutObject of the test object for write), the key policy included. HeadObject runs only when
+ * the prefix holds an object: the read prediction assumes it does. Delivery has no documented Test Connection: its chip is
  * predicted from the delivery probe's steps (GetBucketLocation, PutObject of the test object,
  * with no encryption or ACL header). Offline the audit cannot see whether the
  * prefix holds objects, so a passing prediction is `ok`, meaning "permissions correct" (the real
@@ -263,6 +270,65 @@ function settingsChip(context: CheckContext, mode: "read" | "write"): Chip | und
   const keyId = context.encryption?.KMSMasterKeyID;
   if (isAwsManagedKey(context) || !keyId) return "access-denied";
   return !context.keyPolicy || !keyId.startsWith("arn:") ? "unknown" : undefined;
+}
+
+/**
+ * Notes on chips whose status alone would mislead:
+ * - read `access-denied` when only HeadObject is refused: Test Connection HEADs a key it listed,
+ *   so that step runs only when the prefix holds an object; an empty prefix shows OK.
+ * - write `unknown` because of the key: its policy was not given (or could not be read live), or
+ *   KMSMasterKeyID is not a full ARN.
+ * @param context - the evaluated context
+ * @param input - the audit input (whether a live read of the key policy failed)
+ * @param chips - the predicted chips
+ * @returns a note per chip that needs one
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+ */
+export function chipNotes(
+  context: CheckContext,
+  input: Pick<S3AuditInput, "keyPolicyReadFailed">,
+  chips: BucketAudit["predictedChips"],
+): NonNullable<BucketAudit["chipNotes"]> {
+  const read = chips.read === "access-denied" ? headObjectNote(context) : undefined;
+  const write = chips.write === "unknown" ? keyNote(context, input) : undefined;
+  return { ...(read && { read }), ...(write && { write }) };
+}
+
+function steps(context: CheckContext, mode: "read" | "write"): EvaluatedOperation[] {
+  return context.operations.filter((op) => op.testConnection?.includes(mode) === true);
+}
+
+function headObjectNote(context: CheckContext): string | undefined {
+  if (context.requesterPays === true) return undefined;
+  const refused = steps(context, "read").filter((op) => chipOf([op]) === "access-denied");
+  if (refused.length === 0 || !refused.every((op) => op.operation.startsWith("HeadObject(")))
+    return undefined;
+
+  return (
+    "HeadObject of a listed object is denied, a step that runs only when the prefix holds " +
+    `an object; with an empty prefix the chip is ${CHIPS["ok-prefix-empty"]}`
+  );
+}
+
+function keyNote(
+  context: CheckContext,
+  input: Pick<S3AuditInput, "keyPolicyReadFailed">,
+): string | undefined {
+  const keyId = context.encryption?.KMSMasterKeyID;
+  if (!usesKms(context) || isAwsManagedKey(context) || !keyId) return undefined;
+
+  const reason = !context.keyPolicy
+    ? input.keyPolicyReadFailed
+      ? `the policy of key ${keyId} could not be read (see AUDIT-COULD-NOT-READ)`
+      : `the policy of key ${keyId} was not given: pass --key-policy FILE`
+    : !keyId.startsWith("arn:")
+      ? `KMSMasterKeyID ${keyId} is not a full key ARN (see KMS-KEY-ID-NOT-ARN)`
+      : undefined;
+  if (reason === undefined) return undefined;
+  const policies = chipOf(steps(context, "write"));
+  return policies === "unknown"
+    ? `depends on values this audit cannot know, and ${reason}`
+    : reason;
 }
 
 const CHIP_RANK: readonly Chip[] = ["access-denied", "unknown"];

@@ -143,13 +143,18 @@ async function readKey(
   options: LiveS3Options,
   findings: Finding[],
   bucket: string,
-): Promise<{ keyMetadata?: KeyMetadata; keyPolicy?: SourcedPolicy }> {
+): Promise<Pick<S3AuditInput, "keyMetadata" | "keyPolicy" | "keyPolicyReadFailed">> {
   const keyId = encryption?.KMSMasterKeyID;
   if (!keyId || !encryption.SSEAlgorithm?.startsWith("aws:kms")) return {};
 
   const result = await readKeyPolicy(keyId, options);
   for (const [what, reason] of result.failures) findings.push(couldNotRead(what, bucket, reason));
-  return { keyMetadata: result.keyMetadata, keyPolicy: result.keyPolicy };
+  const failed = result.keyPolicy === undefined && result.failures.length > 0;
+  return {
+    keyMetadata: result.keyMetadata,
+    keyPolicy: result.keyPolicy,
+    ...(failed && { keyPolicyReadFailed: true }),
+  };
 }
 
 /**

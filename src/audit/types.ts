@@ -59,6 +59,12 @@ export interface BucketAudit {
   predictedChips: { read?: ProbeStatus | "unknown"; write?: ProbeStatus | "unknown" };
   /** Why every chip is `unknown` when nothing decisive could be read (live audits) */
   chipsUnknownBecause?: string;
+  /**
+   * Why one chip is what it is, when its status alone would mislead: e.g. write `unknown`
+   * because the key policy was not given, read `access-denied` only at HeadObject (a step that
+   * runs only when the prefix holds an object)
+   */
+  chipNotes?: { read?: string; write?: string };
 }
 
 /** A check's fixed text, kept as data: shown in the README table and by `--explain ID`. */

@@ -4,7 +4,8 @@ import { redact } from "./redact.js";
 /**
  * The audit as JSON: `{"buckets": [{"bucket", "name"?, "use"?, "operations": [{"operation", "action",
  * "resource", "decision", "dependsOn", "statements"}], "findings": [{"id", "severity",
- * "message", "location", "fix"}], "predictedChips": {"read", "write"}, "chipsUnknownBecause"?}]}`.
+ * "message", "location", "fix"}], "predictedChips": {"read", "write"}, "chipsUnknownBecause"?,
+ * "chipNotes"?: {"read"?, "write"?}}]}`.
  * `name` is the `--config` connection's name, `use` jobs or delivery; `fix` is the check's fix
  * line, or null when the registry has none.
  * @param audits - one audit per bucket
@@ -31,6 +32,7 @@ export function renderAuditJson(
     findings: audit.findings.map((finding) => jsonFinding(finding, env)),
     predictedChips: audit.predictedChips,
     ...(audit.chipsUnknownBecause ? { chipsUnknownBecause: audit.chipsUnknownBecause } : {}),
+    ...(audit.chipNotes ? { chipNotes: audit.chipNotes } : {}),
   }));
   return `${JSON.stringify({ buckets }, null, 2)}\n`;
 }

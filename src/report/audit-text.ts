@@ -92,7 +92,7 @@ export function chipsText(audit: BucketAudit): string {
   const chips = audit.predictedChips;
   const parts = (["read", "write"] as const)
     .filter((mode) => chips[mode] !== undefined)
-    .map((mode) => `${mode} ${chipText(mode, chips[mode]!, audit.chipsUnknownBecause)}`);
+    .map((mode) => `${mode} ${chipText(mode, chips[mode]!, audit, audit.chipNotes?.[mode])}`);
   return parts.join(", ") || "none";
 }
 
@@ -102,12 +102,16 @@ const OK_NOTE: Readonly<Record<"read" | "write", string>> = {
   write: "permissions correct",
 };
 
+const UNKNOWN_NOTE = "depends on values this audit cannot know";
+
+/** A chip, with the audit's note on it (e.g. why it is unknown) when there is one. */
 function chipText(
   mode: "read" | "write",
   status: ProbeStatus | "unknown",
-  unknownBecause = "depends on values this audit cannot know",
+  audit: BucketAudit,
+  note: string | undefined,
 ): string {
-  if (status === "unknown") return `unknown (${unknownBecause})`;
-  if (status === "ok") return `${CHIPS.ok} (${OK_NOTE[mode]})`;
-  return CHIPS[status];
+  if (status === "unknown") return `unknown (${note ?? audit.chipsUnknownBecause ?? UNKNOWN_NOTE})`;
+  if (status === "ok") return `${CHIPS.ok} (${note ?? OK_NOTE[mode]})`;
+  return note ? `${CHIPS[status]} (${note})` : CHIPS[status];
 }

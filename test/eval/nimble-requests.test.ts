@@ -52,6 +52,15 @@ describe("nimbleRequests", () => {
     expect(byOperation("ListObjectsV2(input/)")?.testConnection).toEqual(["read"]);
   });
 
+  // The read test HEADs the key it listed, and "to use HEAD, you must have the s3:GetObject
+  // permission". @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+  it("HeadObject of the listed input key is a read step (s3:GetObject)", () => {
+    expect(byOperation("HeadObject(input/...)")).toMatchObject({
+      action: "s3:GetObject",
+      testConnection: ["read"],
+    });
+  });
+
   it("Nimble's uploads leave the encryption and ACL headers unknown; the probe sends none", () => {
     expect(byOperation("PutObject(output/*)")?.unknownKeys).toContain(
       "s3:x-amz-server-side-encryption",

@@ -19,7 +19,10 @@ import type { EvalRequest } from "./types.js";
 export interface NimbleRequest extends EvalRequest {
   /** e.g. "ListBucket(bucket)", "GetObject(input/*)", "HeadBucket" */
   operation: string;
-  /** The Test Connection modes whose result this request decides (absent: not part of it). */
+  /**
+   * The Test Connection modes whose result this request decides (absent: not part of it). A step
+   * that runs only in some cases (HeadObject: when the prefix holds an object) is marked too.
+   */
   testConnection?: ("read" | "write")[];
 }
 
@@ -184,7 +187,18 @@ function jobsSpecs(options: NimbleRequestOptions): Spec[] {
       context: { "s3:prefix": input, "s3:max-keys": "1" },
       testConnection: ["read"],
     },
-    { operation: `HeadObject(${input}...)`, action: "s3:GetObject", key: `${input}example` },
+    /**
+     * Test Connection's read HEADs the key it listed (HeadObject is authorized as s3:GetObject).
+     * The step runs only when the prefix holds an object, so the read chip's prediction assumes
+     * it does: with an empty prefix the real chip is "OK - prefix is empty" whatever this says.
+     * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+     */
+    {
+      operation: `HeadObject(${input}...)`,
+      action: "s3:GetObject",
+      key: `${input}example`,
+      testConnection: ["read"],
+    },
     {
       operation: `PutObject(${output}${TEST_OBJECT_NAME})`,
       action: "s3:PutObject",
