@@ -1,113 +1,196 @@
 import { inputError } from "../errors.js";
-import { evaluatePolicy } from "./eval/evaluate.js";
-import { nimbleRequests } from "./eval/nimble-requests.js";
-import type { EvalRequest, Evaluation } from "./eval/types.js";
-import { FORBIDDEN_AWS_ACTIONS } from "./guard.js";
-import type { PolicyDocument } from "./types.js";
+import { DELIVERY_PRINCIPAL, JOBS_PRINCIPAL, NIMBLE_ACCOUNT } from "../nimble.js";
+import { compilePrincipals, principalInfo, principalMatches } from "./eval/principal.js";
+import type { ForbiddenAction } from "./forbidden-actions.js";
+import { forbiddenActionsOf, patternCovers, patternsOverlap } from "./forbidden-actions.js";
+import type { PolicyDocument, Statement } from "./types.js";
+import { toList } from "./types.js";
 
 /**
  * The never-delete gate for merged policies. `assertNoDeleteRights` checks what a generator
- * emits; a merge also carries the customer's statements, and one of them may hand Nimble's
- * principal a delete (`s3:*`, `s3:DeleteObject`, `kms:ScheduleKeyDeletion`). The merged document
- * is what the customer applies, so it is evaluated as AWS would: Nimble's principal asking for
- * each forbidden action on the bucket and on an object under each prefix (or, for a key policy,
- * on the key). An Allow that applies, or may apply, refuses the merge.
+ * emits; a merge also carries the customer's statements, and one of them may hand Nimble a
+ * delete or an admin right (`s3:*`, `s3:DeleteObject`, `kms:PutKeyPolicy`). The check is per
+ * statement, not per request: an Allow is refused when its principal could be any identity of
+ * Nimble's, its Action could name a forbidden action and its Resource could name the bucket or
+ * any object in it (a key policy's resource is always the key). Conditions are ignored, that is
+ * taken as possibly true: Nimble controls much of its own request context (s3:versionid, its
+ * source address, its headers), so a condition is no fence against it.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 
-/** Where a merged policy applies and whose rights to check. */
+/** Where a merged policy applies, and the principal Nimble's statements grant to. */
 export type DeleteCheckScope =
   | {
       kind: "s3-bucket-policy";
       /** Nimble's principal ARN (the default or the `--principal` override) */
       principal: string;
       bucket: string;
-      /** Normalized prefixes ("" or "x/") under which Nimble works */
-      prefixes: readonly string[];
     }
   | {
       kind: "kms-key-policy";
       principal: string;
-      /** The key's ARN when known; `*` (how key policies name their key) is always checked */
-      keyArn?: string;
     };
 
-/** Key of the representative object under each prefix. */
-const PROBE_KEY = "nimble-delete-check";
+/** One Allow of the merged policy that could let Nimble delete or administer. */
+export interface MergedGrant {
+  /** Index in the merged policy's Statement list */
+  index: number;
+  sid?: string;
+  /** The element that names it: `Action "s3:*"` or `NotAction ["s3:Get*"]` */
+  action: string;
+  /** The forbidden action (or family) it could grant */
+  forbidden: string;
+}
 
 /**
- * Throws when the merged policy allows (or may allow) Nimble's principal a forbidden action.
+ * Throws when the merged policy could let any Nimble identity delete or administer.
  * @param policy - the merged policy
- * @param scope - bucket and prefixes, or key, and Nimble's principal
+ * @param scope - bucket or key policy, and Nimble's principal for this merge
  * @param field - the flag the existing policy came from, named in the error
- * @throws NimbleError E_INPUT naming the statement (index and Sid) and the action
+ * @throws NimbleError E_INPUT naming the first such statement (index and Sid) and the action
  */
 export function assertMergedNoDeleteRights(
   policy: PolicyDocument,
   scope: DeleteCheckScope,
   field = "--merge",
 ): void {
-  for (const request of forbiddenRequests(scope)) {
-    const evaluation = evaluatePolicy(policy, request);
-    if (!mayAllow(evaluation)) continue;
-    throw inputError(field, grantMessage(request, evaluation));
-  }
+  const [grant] = mergedDeleteGrants(policy, scope);
+  if (grant) throw inputError(field, grantMessage(grant, scope));
 }
 
 /**
- * The requests checked: every forbidden action of the policy's service on every resource.
- * @param scope - where the policy applies
- * @returns one request per action and resource, in FORBIDDEN_AWS_ACTIONS order
+ * Every Allow statement of a merged policy that could let a Nimble identity delete or
+ * administer the bucket or key.
+ * @param policy - the merged policy
+ * @param scope - bucket or key policy, and Nimble's principal
+ * @returns one entry per such statement, in policy order; empty when the policy is safe
  */
-export function forbiddenRequests(scope: DeleteCheckScope): EvalRequest[] {
-  const service = scope.kind === "s3-bucket-policy" ? "s3:" : "kms:";
-  const actions = FORBIDDEN_AWS_ACTIONS.filter((action) => action.startsWith(service));
-  const resources = resourcesOf(scope);
-  const base = signedRequestBase(scope.principal);
+export function mergedDeleteGrants(policy: PolicyDocument, scope: DeleteCheckScope): MergedGrant[] {
+  const service = scope.kind === "s3-bucket-policy" ? "s3" : "kms";
+  const forbidden = forbiddenActionsOf(service);
 
-  return actions.flatMap((action) =>
-    resources.map((resource) => ({ ...base, principal: scope.principal, action, resource })),
+  return policy.Statement.flatMap((statement, index) => {
+    if (statement.Effect !== "Allow") return [];
+    if (!couldApplyToNimble(statement, scope.principal)) return [];
+    if (scope.kind === "s3-bucket-policy" && !couldNameBucket(statement, scope.bucket)) return [];
+    const hit = forbiddenActionHit(statement, forbidden);
+    return hit
+      ? [{ index, ...(statement.Sid === undefined ? {} : { sid: statement.Sid }), ...hit }]
+      : [];
+  });
+}
+
+/**
+ * Nimble's identities: its documented users, its account root (which stands for every principal
+ * of the account), and the principal of this merge (`--principal`).
+ * @param principal - the principal of this merge
+ * @returns ARNs to match Principal blocks against
+ */
+export function nimbleIdentities(principal: string): string[] {
+  const root = `arn:aws:iam::${NIMBLE_ACCOUNT}:root`;
+  return [...new Set([JOBS_PRINCIPAL, DELIVERY_PRINCIPAL, root, principal])];
+}
+
+/**
+ * True when the statement's Principal could be one of Nimble's identities: `*`, Nimble's account
+ * (id or root), any ARN in Nimble's account, or the merge's principal. An Allow with NotPrincipal
+ * applies to every principal of Nimble's account it does not list, so it could (unless it lists
+ * `*`). A statement with neither element is counted as applying (AWS requires one in a resource
+ * policy; better refuse than guess).
+ * @param statement - a statement of the merged policy
+ * @param principal - the principal of this merge
+ * @returns whether a Nimble identity could be among those the statement applies to
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+ */
+export function couldApplyToNimble(statement: Statement, principal: string): boolean {
+  if (statement.NotPrincipal !== undefined) return !compilePrincipals(statement.NotPrincipal).any;
+  if (statement.Principal === undefined) return true;
+
+  const set = compilePrincipals(statement.Principal);
+  const named = nimbleIdentities(principal).some((id) => principalMatches(set, principalInfo(id)));
+  return named || set.arns.some(isInNimbleAccount);
+}
+
+/**
+ * True when the statement's Principal names only Nimble's identities (no `*`, no one else): a
+ * statement a merge may replace by its Sid without losing someone else's grant.
+ * @param statement - an existing statement with one of Nimble's Sids
+ * @param principal - the principal of this merge
+ * @returns whether the statement grants to Nimble alone
+ */
+export function grantsToNimbleOnly(statement: Statement, principal: string): boolean {
+  const block = statement.Principal;
+  if (statement.NotPrincipal !== undefined || block === undefined || block === "*") return false;
+
+  const entries = Object.entries(block).flatMap(([kind, values]) =>
+    toList(values).map((value) => ({ kind, value })),
   );
+  const isNimble = ({ kind, value }: { kind: string; value: string }): boolean =>
+    kind === "AWS" && (value === NIMBLE_ACCOUNT || value === principal || isInNimbleAccount(value));
+  return entries.length > 0 && entries.every(isNimble);
 }
 
-function resourcesOf(scope: DeleteCheckScope): string[] {
-  if (scope.kind === "kms-key-policy") return ["*", ...(scope.keyArn ? [scope.keyArn] : [])];
-
-  const bucketArn = `arn:aws:s3:::${scope.bucket}`;
-  const prefixes = [...new Set(scope.prefixes)];
-  return [bucketArn, ...prefixes.map((prefix) => `${bucketArn}/${prefix}${PROBE_KEY}`)];
+function isInNimbleAccount(arn: string): boolean {
+  return new RegExp(`^arn:[^:]+:(iam|sts)::${NIMBLE_ACCOUNT}:`).test(arn);
 }
 
 /**
- * The known context and unknown keys of a request Nimble's user signs, as the evaluator's
- * request model builds them: its first delivery request (GetBucketLocation) carries no
- * operation-specific key, only the principal's.
+ * True when Resource (or NotResource) could name the bucket or an object in it. A policy
+ * variable could become anything, so it counts as `*`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
  */
-function signedRequestBase(principal: string): Pick<EvalRequest, "context" | "unknownKeys"> {
-  const [request] = nimbleRequests({ use: "delivery", bucket: "nimble-check", principal });
-  return { context: request?.context, unknownKeys: request?.unknownKeys };
+function couldNameBucket(statement: Statement, bucket: string): boolean {
+  const bucketArn = `arn:aws:s3:::${bucket}`;
+  const objects = `${bucketArn}/*`;
+  if (statement.NotResource !== undefined) {
+    const excluded = toList(statement.NotResource).map(widenVariables);
+    const coversBucket = excluded.some((p) => patternsOverlap(p, bucketArn, false));
+    return !(coversBucket && excluded.some((p) => patternCovers(p, objects, false)));
+  }
+  if (statement.Resource === undefined) return true;
+
+  return toList(statement.Resource)
+    .map(widenVariables)
+    .some((p) => patternsOverlap(p, bucketArn, false) || patternsOverlap(p, objects, false));
 }
 
-/** Allowed, or undecided with "allowed" among the outcomes (a Deny alone never grants). */
-function mayAllow(evaluation: Evaluation): boolean {
-  if (evaluation.decision === "allowed") return true;
-  return evaluation.decision === "depends" && !!evaluation.possibleDecisions?.includes("allowed");
+function widenVariables(pattern: string): string {
+  return pattern.replace(/\$\{[^}]*\}/g, "*");
 }
 
-function grantMessage(request: EvalRequest, evaluation: Evaluation): string {
-  const where = evaluation.statements
-    .filter((s) => s.effect === "Allow")
-    .map((s) =>
-      s.sid === undefined ? `Statement[${s.index}]` : `Statement[${s.index}] (Sid ${s.sid})`,
-    )
-    .join(", ");
-  const how =
-    evaluation.decision === "allowed"
-      ? "allows"
-      : `may allow (depending on ${evaluation.dependsOn.join(", ")})`;
+/**
+ * The first forbidden action the statement's Action could name, or that its NotAction does not
+ * exclude entirely.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+ */
+function forbiddenActionHit(
+  statement: Statement,
+  forbidden: readonly ForbiddenAction[],
+): { action: string; forbidden: string } | undefined {
+  if (statement.NotAction !== undefined) {
+    const excluded = toList(statement.NotAction);
+    const open = forbidden.find((f) => !excluded.some((p) => patternCovers(p, f.action, true)));
+    return open && { action: `NotAction ${JSON.stringify(excluded)}`, forbidden: open.action };
+  }
+
+  for (const action of toList(statement.Action)) {
+    const hit = forbidden.find((f) => patternsOverlap(action, f.action, true));
+    if (hit) return { action: `Action ${JSON.stringify(action)}`, forbidden: hit.action };
+  }
+  return undefined;
+}
+
+function grantMessage(grant: MergedGrant, scope: DeleteCheckScope): string {
+  const where =
+    grant.sid === undefined
+      ? `Statement[${grant.index}]`
+      : `Statement[${grant.index}] (Sid ${grant.sid})`;
+  const what = scope.kind === "s3-bucket-policy" ? `bucket ${scope.bucket}` : "the key";
 
   return (
-    `${where} ${how} Nimble's principal ${request.action} on ${request.resource}; ` +
-    "nimble-bucket never grants a delete: remove that grant and merge again"
+    `${where} could let Nimble ${grant.forbidden} on ${what} (${grant.action}, to a principal ` +
+    "that may be Nimble's, conditions aside); nimble-bucket never grants a delete or admin " +
+    "right: remove that grant and merge again"
   );
 }

@@ -1,7 +1,12 @@
 import { NimbleError } from "../errors.js";
 import type { Statement } from "./types.js";
 import { toList } from "./types.js";
-import { matchesWildcard } from "./wildcard.js";
+import type { ForbiddenAction } from "./forbidden-actions.js";
+import {
+  FORBIDDEN_KMS_ACTIONS,
+  FORBIDDEN_S3_ACTIONS,
+  patternsOverlap,
+} from "./forbidden-actions.js";
 
 /**
  * The one gate every generated grant passes through: nothing nimble-bucket emits may grant a
@@ -9,34 +14,14 @@ import { matchesWildcard } from "./wildcard.js";
  * one. A violation is a bug in a generator, so it throws rather than returning a finding.
  */
 
-/** Concrete AWS actions that delete data or keys, or hand over the bucket's or key's control. */
+/**
+ * Every forbidden AWS action pattern (S3, then KMS), from the one list in forbidden-actions.ts
+ * that the merged-policy check reads too.
+ */
 export const FORBIDDEN_AWS_ACTIONS: readonly string[] = [
-  "s3:DeleteObject",
-  "s3:DeleteObjectVersion",
-  "s3:DeleteObjectTagging",
-  "s3:DeleteObjectVersionTagging",
-  "s3:DeleteBucket",
-  "s3:DeleteBucketPolicy",
-  "s3:DeleteBucketWebsite",
-  "s3:DeleteBucketOwnershipControls",
-  "s3:DeleteAccessPoint",
-  "s3:DeleteAccessPointPolicy",
-  "s3:DeleteJobTagging",
-  "s3:DeleteStorageLensConfiguration",
-  "s3:PutLifecycleConfiguration",
-  "s3:PutBucketPolicy",
-  "s3:PutBucketAcl",
-  "s3:PutBucketOwnershipControls",
-  "s3:PutBucketVersioning",
-  "s3:PutObjectRetention",
-  "s3:PutObjectLegalHold",
-  "s3:BypassGovernanceRetention",
-  "kms:ScheduleKeyDeletion",
-  "kms:DeleteAlias",
-  "kms:DeleteImportedKeyMaterial",
-  "kms:DeleteCustomKeyStore",
-  "kms:DisableKey",
-];
+  ...FORBIDDEN_S3_ACTIONS,
+  ...FORBIDDEN_KMS_ACTIONS,
+].map((forbidden) => forbidden.action);
 
 /** GCS roles a generator may bind: neither can delete or administer. */
 export const ALLOWED_GCS_ROLES: readonly string[] = [
@@ -52,22 +37,37 @@ export const FORBIDDEN_GCS_PERMISSIONS: readonly string[] = [
   "storage.objects.setIamPolicy",
 ];
 
+/** Options of {@link assertNoDeleteRights}. */
+export interface GuardOptions {
+  /**
+   * The key's own account root (`arn:aws:iam::ACCOUNT:root`): a statement for exactly that
+   * principal may keep the admin actions (kms:PutKeyPolicy, which AWS's lockout check requires
+   * of the owner), never a delete. @default none: no statement may carry either
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key
+   */
+  owner?: string;
+}
+
 /**
- * Throws when any Allow statement could grant a forbidden action.
+ * Throws when any Allow statement could grant a forbidden action (see forbidden-actions.ts).
  * @param statements - generated statements
+ * @param options - the key owner who keeps admin rights, if any
  * @returns the same statements, for chaining
  * @throws NimbleError E_FORBIDDEN_GRANT
  */
-export function assertNoDeleteRights<T extends Statement>(statements: readonly T[]): readonly T[] {
+export function assertNoDeleteRights<T extends Statement>(
+  statements: readonly T[],
+  options: GuardOptions = {},
+): readonly T[] {
   statements.forEach((statement, index) => {
-    const problem = statementProblem(statement);
+    const problem = statementProblem(statement, allowedAdmin(statement, options));
     if (problem) throw forbidden(`Statement[${index}]`, problem);
   });
 
   return statements;
 }
 
-function statementProblem(statement: Statement): string | undefined {
+function statementProblem(statement: Statement, admin: boolean): string | undefined {
   if (statement.Effect !== "Allow") return undefined;
   if (statement.NotAction !== undefined) return "an Allow with NotAction grants every other action";
 
@@ -75,11 +75,26 @@ function statementProblem(statement: Statement): string | undefined {
     const service = action.split(":")[0] ?? "";
     if (action === "*" || /[*?]/.test(service)) return `"${action}" grants every service's actions`;
     if (/^[^:]+:\*$/.test(action)) return `"${action}" grants every action of the service`;
-    const hit = FORBIDDEN_AWS_ACTIONS.find((f) => matchesWildcard(action, f, true));
-    if (hit) return `"${action}" grants ${hit}`;
-    if (/^s3:delete/i.test(action)) return `"${action}" is a delete right`;
+    const hit = forbiddenHit(action, admin);
+    if (hit) return `"${action}" grants ${hit.action}`;
   }
   return undefined;
+}
+
+function forbiddenHit(action: string, admin: boolean): ForbiddenAction | undefined {
+  return [...FORBIDDEN_S3_ACTIONS, ...FORBIDDEN_KMS_ACTIONS].find(
+    (forbidden) =>
+      (forbidden.kind === "delete" || !admin) && patternsOverlap(action, forbidden.action, true),
+  );
+}
+
+/** Admin actions pass only for a statement whose sole principal is the given owner. */
+function allowedAdmin(statement: Statement, options: GuardOptions): boolean {
+  const principal = statement.Principal;
+  if (options.owner === undefined || principal === undefined || principal === "*") return false;
+
+  const names = Object.values(principal).flatMap((value) => toList(value));
+  return names.length === 1 && names[0] === options.owner && statement.NotPrincipal === undefined;
 }
 
 /** A GCS IAM binding as generators emit it. */

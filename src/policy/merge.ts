@@ -1,7 +1,7 @@
 import { NimbleError, inputError } from "../errors.js";
 import { assertNoDeleteRights } from "./guard.js";
 import type { DeleteCheckScope } from "./guard-merged.js";
-import { assertMergedNoDeleteRights } from "./guard-merged.js";
+import { assertMergedNoDeleteRights, grantsToNimbleOnly } from "./guard-merged.js";
 import type { PolicyDocument, Statement } from "./types.js";
 
 /**
@@ -53,15 +53,16 @@ export interface MergeResult {
 /**
  * Merges generated statements into an existing policy by Sid. Idempotent: merging the result
  * again with the same statements gives the same document. Refuses an existing policy whose Sids
- * repeat (IAM requires them unique, and a merge by Sid would drop one), a customer Deny that uses
- * one of Nimble's Sids (it would be replaced by an Allow), and a merged policy that grants
- * Nimble's principal a delete (see assertMergedNoDeleteRights).
+ * repeat (IAM requires them unique, and a merge by Sid would drop one), a customer statement
+ * that uses one of Nimble's Sids (a Deny, or an Allow to anyone but Nimble: it would be replaced
+ * and lost), and a merged policy that could let Nimble delete or administer (see
+ * assertMergedNoDeleteRights).
  * @param existing - the parsed policy (see parsePolicyText)
  * @param statements - generated statements, each with a Sid
  * @param options - where the policy applies, and the Sids the generator owns
  * @returns the merged policy and what changed
  * @throws NimbleError E_INPUT naming `options.field` (and the statement) for a repeated Sid, a
- *   Deny with Nimble's Sid, a delete right, or a merged policy over the AWS size limit
+ *   customer statement with Nimble's Sid, a delete or admin right, or a policy over the size limit
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
  */
 export function mergePolicy(
@@ -73,7 +74,7 @@ export function mergePolicy(
   const field = options.field ?? "--merge";
   const bySid = new Map(statements.map((s) => [sidOf(s), s]));
   const owned = new Set([...(options.ownedSids ?? []), ...bySid.keys()]);
-  assertMergeable(existing.Statement, owned, field);
+  assertMergeable(existing.Statement, owned, options.scope.principal, field);
   const result: MergeResult = { policy: existing, replaced: [], added: [], removed: [] };
   const merged: Statement[] = [];
 
@@ -98,10 +99,16 @@ export function mergePolicy(
 
 /**
  * IAM: "the Sid value must be unique within a JSON policy". A merge by Sid would otherwise keep
- * one statement of a pair and silently drop the other.
+ * one statement of a pair and silently drop the other. A statement with one of Nimble's Sids is
+ * replaced only when it is Nimble's: an Allow to Nimble's identities alone.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
  */
-function assertMergeable(existing: readonly Statement[], owned: Set<string>, field: string): void {
+function assertMergeable(
+  existing: readonly Statement[],
+  owned: Set<string>,
+  principal: string,
+  field: string,
+): void {
   const seen = new Map<string, number>();
   existing.forEach((statement, index) => {
     const sid = statement.Sid;
@@ -109,9 +116,18 @@ function assertMergeable(existing: readonly Statement[], owned: Set<string>, fie
     const first = seen.get(sid);
     if (first !== undefined) throw inputError(field, repeatedSid(index, first, sid));
     seen.set(sid, index);
-    if (owned.has(sid) && statement.Effect === "Deny")
-      throw inputError(field, nimbleDeny(index, sid));
+    if (!owned.has(sid)) return;
+    if (statement.Effect === "Deny") throw inputError(field, nimbleDeny(index, sid));
+    if (!grantsToNimbleOnly(statement, principal)) throw inputError(field, notNimbles(index, sid));
   });
+}
+
+function notNimbles(index: number, sid: string): string {
+  return (
+    `Statement[${index}].Sid "${sid}" is one of Nimble's Sids on a statement that grants to ` +
+    "someone other than Nimble; merging would replace it and lose that grant: rename its Sid " +
+    "and merge again"
+  );
 }
 
 function repeatedSid(index: number, first: number, sid: string): string {

@@ -60,7 +60,12 @@ describe("policy s3 --merge refuses input it cannot merge safely (exit 2, one li
           Resource: "arn:aws:s3:::example-bucket/*",
         },
       ]),
-      /^nimble-bucket: --merge: Statement\[0\] \(Sid Other\) allows Nimble's principal s3:DeleteObject on .*remove that grant and merge again$/,
+      /^nimble-bucket: --merge: Statement\[0\] \(Sid Other\) could let Nimble s3:Delete\* on bucket example-bucket .*remove that grant and merge again$/,
+    ],
+    [
+      "Nimble's Sid on a customer's Allow to another account",
+      policyText([{ ...listBucket, Principal: { AWS: "arn:aws:iam::111122223333:root" } }]),
+      /^nimble-bucket: --merge: Statement\[0\]\.Sid "NimbleListBucket" is one of Nimble's Sids .*rename its Sid and merge again$/,
     ],
     [
       "a number JSON.parse would rewrite (1.50)",

@@ -19,7 +19,6 @@ const bucketScope = {
   kind: "s3-bucket-policy",
   principal: JOBS,
   bucket: "example-bucket",
-  prefixes: ["input/", "output/"],
 } as const;
 const keyScope = { kind: "kms-key-policy", principal: DELIVERY } as const;
 const s3: MergeOptions = { scope: bucketScope, ownedSids: s3OwnedSids("jobs") };
@@ -87,7 +86,7 @@ describe("mergePolicy", () => {
     const narrower = s3PolicyStatements({ use: "delivery", bucket: "example-bucket" });
     const start: PolicyDocument = { Version: "2012-10-17", Statement: narrower };
     const result = mergePolicy(start, documented, {
-      scope: { ...bucketScope, principal: DELIVERY, prefixes: [""] },
+      scope: { ...bucketScope, principal: DELIVERY },
       ownedSids: s3OwnedSids("delivery"),
     });
 
@@ -150,6 +149,7 @@ function customer(statement: Partial<Statement> & Pick<Statement, "Effect">): St
 }
 
 const nimbleUser = { AWS: JOBS };
+const OVERRIDE = "arn:aws:iam::999988887777:role/nimble-test";
 
 describe("mergePolicy refuses an existing policy it cannot merge without loss", () => {
   // IAM: "the Sid value must be unique within a JSON policy"; a merge by Sid would drop one.
@@ -182,6 +182,33 @@ describe("mergePolicy refuses an existing policy it cannot merge without loss", 
       [customer({ Sid: "NimbleReadInputPrefix", Effect: "Deny", Principal: nimbleUser })],
       /^--merge: Statement\[0\]\.Sid "NimbleReadInputPrefix" is a Deny using one of Nimble's Sids/,
     ],
+    [
+      "a customer Allow to another account uses one of Nimble's Sids",
+      [
+        customer({
+          Sid: "NimbleListBucket",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111122223333:root" },
+        }),
+      ],
+      /^--merge: Statement\[0\]\.Sid "NimbleListBucket" is one of Nimble's Sids on a statement that grants to someone other than Nimble; .*rename its Sid and merge again$/,
+    ],
+    [
+      "a customer Allow to everyone uses one of Nimble's Sids",
+      [customer({ Sid: "NimbleReadWriteOutputPrefix", Effect: "Allow", Principal: "*" })],
+      /^--merge: Statement\[0\]\.Sid "NimbleReadWriteOutputPrefix" is one of Nimble's Sids .*rename its Sid/,
+    ],
+    [
+      "Nimble's Sid on an Allow to crawlit-scrapy and another account together",
+      [
+        customer({
+          Sid: "NimbleReadInputPrefix",
+          Effect: "Allow",
+          Principal: { AWS: [JOBS, "111122223333"] },
+        }),
+      ],
+      /^--merge: Statement\[0\]\.Sid "NimbleReadInputPrefix" is one of Nimble's Sids/,
+    ],
   ])("when %s", (_name, statements, message) => {
     const existing: PolicyDocument = { Version: "2012-10-17", Statement: statements };
     const error = catchError(() => mergePolicy(existing, jobs, s3));
@@ -189,62 +216,194 @@ describe("mergePolicy refuses an existing policy it cannot merge without loss", 
     expect(error).toMatchObject({ code: "E_INPUT", field: "--merge" });
     expect(error.message).toMatch(message);
   });
-});
 
-// A resource policy statement applies to a request when Principal, Action and Resource match;
-// an account principal (…:root) covers every principal of that account, `*` covers everyone.
-// @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
-// @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
-describe("mergePolicy refuses a merged bucket policy that grants Nimble a delete", () => {
-  it.each<[string, Statement, RegExp]>([
+  it.each<[string, Statement, string]>([
     [
-      "a customer Allow of s3:DeleteObject and s3:* to crawlit-scrapy",
-      customer({
-        Sid: "Other",
-        Effect: "Allow",
-        Principal: nimbleUser,
-        Action: ["s3:DeleteObject", "s3:*"],
-      }),
-      /Statement\[0\] \(Sid Other\) allows Nimble's principal s3:DeleteObject on arn:aws:s3:::example-bucket\/input\//,
+      "crawlit-scrapy's user ARN",
+      customer({ Sid: "NimbleReadInputPrefix", Effect: "Allow", Principal: nimbleUser }),
+      JOBS,
     ],
     [
-      "s3:Delete* to Nimble's account root, object ARN under output/ only",
+      "Nimble's account id",
       customer({
+        Sid: "NimbleReadInputPrefix",
         Effect: "Allow",
-        Principal: { AWS: "arn:aws:iam::744254827463:root" },
-        Action: "s3:Delete*",
-        Resource: "arn:aws:s3:::example-bucket/output/*",
+        Principal: { AWS: "744254827463" },
       }),
-      /Statement\[0\] allows Nimble's principal s3:DeleteObject on arn:aws:s3:::example-bucket\/output\//,
+      JOBS,
+    ],
+    [
+      "the --principal override of this merge (another account)",
+      customer({ Sid: "NimbleReadInputPrefix", Effect: "Allow", Principal: { AWS: OVERRIDE } }),
+      OVERRIDE,
+    ],
+  ])("replaces a Nimble-Sid Allow granting to %s", (_name, statement, principal) => {
+    const statements = s3PolicyStatements({ use: "jobs", bucket: "example-bucket", principal });
+    const options: MergeOptions = { ...s3, scope: { ...bucketScope, principal } };
+    const existing: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
+    const result = mergePolicy(existing, statements, options);
+
+    expect(result.replaced).toEqual([{ index: 0, sid: "NimbleReadInputPrefix" }]);
+  });
+
+  it("refuses NimbleKMSAccess on the key owner's statement (its grant would be lost)", () => {
+    const owner: Statement = {
+      Sid: "NimbleKMSAccess",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111122223333:root" },
+      Action: "kms:*",
+      Resource: "*",
+    };
+    const existing: PolicyDocument = { Version: "2012-10-17", Statement: [owner] };
+    const kms = kmsKeyStatements({ use: "delivery" });
+    const error = catchError(() => mergePolicy(existing, kms, { scope: keyScope }));
+
+    expect(error.message).toMatch(/^--merge: Statement\[0\]\.Sid "NimbleKMSAccess" is one of/);
+  });
+});
+
+const NIMBLE_ROOT = "arn:aws:iam::744254827463:root";
+const BUCKET = "arn:aws:s3:::example-bucket";
+
+// A resource policy statement applies when its Principal, Action and Resource match; an account
+// principal (…:root) stands for every principal of that account, `*` for everyone. The check is
+// per statement and ignores conditions (Nimble sets much of its own request context).
+// @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+// @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+describe("mergePolicy refuses a merged bucket policy that could let Nimble delete or administer", () => {
+  it.each<[string, Partial<Statement>, string]>([
+    [
+      "s3:DeleteObject and s3:* to crawlit-scrapy",
+      { Sid: "Other", Principal: nimbleUser, Action: ["s3:DeleteObject", "s3:*"] },
+      "s3:Delete*",
+    ],
+    [
+      "s3:DeleteObject on objects outside Nimble's prefixes (reports/*)",
+      { Principal: nimbleUser, Action: "s3:DeleteObject", Resource: `${BUCKET}/reports/*` },
+      "s3:Delete*",
+    ],
+    [
+      "s3:DeleteObject to webit-uploader while merging Jobs' statements",
+      { Principal: { AWS: DELIVERY }, Action: "s3:DeleteObject" },
+      "s3:Delete*",
+    ],
+    [
+      "s3:* to another principal of Nimble's account (a role)",
+      { Principal: { AWS: "arn:aws:iam::744254827463:role/ops" }, Action: "s3:*" },
+      "s3:Delete*",
+    ],
+    [
+      "s3:Delete* to Nimble's account id",
+      { Principal: { AWS: "744254827463" }, Action: "s3:Delete*", Resource: `${BUCKET}/output/*` },
+      "s3:Delete*",
     ],
     [
       "s3:PutBucketPolicy to everyone on the bucket ARN",
-      customer({
-        Sid: "Open",
-        Effect: "Allow",
-        Principal: "*",
-        Action: "s3:PutBucketPolicy",
-        Resource: "arn:aws:s3:::example-bucket",
-      }),
-      /\(Sid Open\) allows Nimble's principal s3:PutBucketPolicy on arn:aws:s3:::example-bucket;/,
+      { Sid: "Open", Principal: "*", Action: "s3:PutBucketPolicy", Resource: BUCKET },
+      "s3:PutBucketPolicy",
     ],
     [
-      "s3:* to everyone from an address range (depends on aws:SourceIp)",
-      customer({
+      "s3:PutReplicationConfiguration to Nimble's account root",
+      {
+        Principal: { AWS: NIMBLE_ROOT },
+        Action: "s3:PutReplicationConfiguration",
+        Resource: BUCKET,
+      },
+      "s3:PutReplicationConfiguration",
+    ],
+    [
+      "s3:ReplicateDelete to everyone",
+      { Principal: "*", Action: "s3:ReplicateDelete" },
+      "s3:ReplicateDelete",
+    ],
+    [
+      "s3:PutBucketPublicAccessBlock to everyone",
+      { Principal: "*", Action: "s3:PutBucketPublicAccessBlock", Resource: BUCKET },
+      "s3:PutBucketPublicAccessBlock",
+    ],
+    [
+      "s3:PutEncryptionConfiguration to crawlit-scrapy",
+      { Principal: nimbleUser, Action: "s3:PutEncryptionConfiguration", Resource: BUCKET },
+      "s3:PutEncryptionConfiguration",
+    ],
+    [
+      "s3:PutBucketObjectLockConfiguration in lower case",
+      { Principal: nimbleUser, Action: "s3:putbucketobjectlockconfiguration", Resource: BUCKET },
+      "s3:PutBucketObjectLockConfiguration",
+    ],
+    [
+      "s3:*Object (matches s3:DeleteObject) on every S3 resource",
+      { Principal: nimbleUser, Action: "s3:*Object", Resource: "arn:aws:s3:::*" },
+      "s3:Delete*",
+    ],
+    [
+      "s3:* to everyone from an address range (conditions aside)",
+      {
         Sid: "Office",
-        Effect: "Allow",
         Principal: "*",
         Action: "s3:*",
         Condition: { IpAddress: { "aws:SourceIp": "192.0.2.0/24" } },
-      }),
-      /\(Sid Office\) may allow \(depending on aws:SourceIp\) Nimble's principal s3:DeleteObject/,
+      },
+      "s3:Delete*",
     ],
-  ])("when %s", (_name, statement, message) => {
-    const existing: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
+    [
+      "s3:* to everyone in another account (aws:PrincipalAccount, a condition, is not a fence)",
+      {
+        Principal: "*",
+        Action: "s3:*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } },
+      },
+      "s3:Delete*",
+    ],
+    [
+      "s3:DeleteObjectVersion under a condition on s3:versionid, which Nimble's request sets",
+      {
+        Principal: nimbleUser,
+        Action: "s3:DeleteObjectVersion",
+        Condition: { StringEquals: { "s3:versionid": "3HL4kqtJlcpXroDTDmJ" } },
+      },
+      "s3:Delete*",
+    ],
+    [
+      "an Allow with NotAction s3:GetObject (every other action)",
+      { Principal: nimbleUser, Action: undefined, NotAction: "s3:GetObject" },
+      "s3:Delete*",
+    ],
+    [
+      "NotResource naming another bucket only",
+      {
+        Principal: nimbleUser,
+        Action: "s3:DeleteObject",
+        Resource: undefined,
+        NotResource: "arn:aws:s3:::other-bucket/*",
+      },
+      "s3:Delete*",
+    ],
+    [
+      "an Allow with NotPrincipal (everyone but the listed)",
+      { NotPrincipal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "s3:DeleteBucket" },
+      "s3:Delete*",
+    ],
+    [
+      "a policy variable in the Resource",
+      {
+        Principal: nimbleUser,
+        Action: "s3:DeleteObject",
+        Resource: "arn:aws:s3:::${aws:username}/*",
+      },
+      "s3:Delete*",
+    ],
+  ])("when %s", (_name, statement, forbidden) => {
+    const existing = {
+      Version: "2012-10-17",
+      Statement: [customer({ Effect: "Allow", ...statement })],
+    };
     const error = catchError(() => mergePolicy(existing, jobs, s3));
 
     expect(error).toMatchObject({ code: "E_INPUT", field: "--merge" });
-    expect(error.message).toMatch(message);
+    expect(error.message).toContain(`could let Nimble ${forbidden} on bucket example-bucket`);
+    expect(error.message).toMatch(/^--merge: Statement\[0\]/);
     expect(error.message).toMatch(/remove that grant and merge again$/);
   });
 
@@ -271,21 +430,38 @@ describe("mergePolicy refuses a merged bucket policy that grants Nimble a delete
       }),
     ],
     [
-      "s3:* to everyone in another account (aws:PrincipalAccount is known)",
-      customer({
-        Effect: "Allow",
-        Principal: "*",
-        Action: "s3:*",
-        Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } },
-      }),
-    ],
-    [
       "s3:DeleteObject to Nimble on another bucket",
       customer({
         Effect: "Allow",
         Principal: nimbleUser,
         Action: "s3:DeleteObject",
         Resource: "arn:aws:s3:::other-bucket/*",
+      }),
+    ],
+    [
+      "s3:GetObject and s3:PutObject to everyone",
+      customer({ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"] }),
+    ],
+    [
+      "s3:* to S3's logging service principal",
+      customer({
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:*",
+      }),
+    ],
+    [
+      "NotAction s3:* (no S3 action at all) to Nimble",
+      customer({ Effect: "Allow", Principal: nimbleUser, Action: undefined, NotAction: "s3:*" }),
+    ],
+    [
+      "s3:* to Nimble with NotResource covering the bucket and all its objects",
+      customer({
+        Effect: "Allow",
+        Principal: nimbleUser,
+        Action: "s3:*",
+        Resource: undefined,
+        NotResource: [BUCKET, `${BUCKET}/*`],
       }),
     ],
   ])("accepts %s", (_name, statement) => {
@@ -295,9 +471,12 @@ describe("mergePolicy refuses a merged bucket policy that grants Nimble a delete
   });
 });
 
-// Key policies name the key as Resource "*".
+// Key policies name their own key as Resource "*", and any Resource in a key policy means that
+// key. KMS "Permissions management" actions (PutKeyPolicy, CreateGrant, RetireGrant,
+// RevokeGrant) and deleting or disabling are the admin rights nimble-bucket never gives.
 // @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
-describe("mergePolicy refuses a merged key policy that lets Nimble delete or disable the key", () => {
+// @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
+describe("mergePolicy refuses a merged key policy that could let Nimble delete or administer the key", () => {
   const kms = kmsKeyStatements({ use: "delivery" });
   const keyStatement = (statement: Partial<Statement>): Statement => ({
     Effect: "Allow",
@@ -306,29 +485,72 @@ describe("mergePolicy refuses a merged key policy that lets Nimble delete or dis
     ...statement,
   });
 
-  it.each<[string, Statement, RegExp]>([
+  it.each<[string, Statement, string]>([
     [
       "kms:* to webit-uploader",
       keyStatement({ Sid: "Vendor", Principal: { AWS: DELIVERY } }),
-      /\(Sid Vendor\) allows Nimble's principal kms:ScheduleKeyDeletion on \*/,
+      "kms:ScheduleKeyDeletion",
     ],
     [
       "kms:DisableKey to everyone",
       keyStatement({ Principal: "*", Action: "kms:DisableKey" }),
-      /Statement\[0\] allows Nimble's principal kms:DisableKey on \*/,
+      "kms:Disable*",
     ],
-  ])("when %s", (_name, statement, message) => {
+    [
+      "kms:DisableKeyRotation to Nimble's account root",
+      keyStatement({ Principal: { AWS: NIMBLE_ROOT }, Action: "kms:DisableKeyRotation" }),
+      "kms:Disable*",
+    ],
+    [
+      "kms:PutKeyPolicy to webit-uploader",
+      keyStatement({ Principal: { AWS: DELIVERY }, Action: "kms:PutKeyPolicy" }),
+      "kms:PutKeyPolicy",
+    ],
+    [
+      "kms:CreateGrant to crawlit-scrapy while merging delivery's statement",
+      keyStatement({ Principal: { AWS: JOBS }, Action: ["kms:Decrypt", "kms:CreateGrant"] }),
+      "kms:CreateGrant",
+    ],
+    [
+      "kms:RetireGrant and kms:RevokeGrant to everyone",
+      keyStatement({ Principal: "*", Action: ["kms:RetireGrant", "kms:RevokeGrant"] }),
+      "kms:RetireGrant",
+    ],
+    [
+      "kms:DeleteImportedKeyMaterial with a Resource naming another key (it means this key)",
+      keyStatement({
+        Principal: { AWS: DELIVERY },
+        Action: "kms:DeleteImportedKeyMaterial",
+        Resource: "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-000000000000",
+      }),
+      "kms:Delete*",
+    ],
+    [
+      "kms:* to everyone through S3 only (kms:ViaService, a condition)",
+      keyStatement({
+        Principal: "*",
+        Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+      }),
+      "kms:ScheduleKeyDeletion",
+    ],
+  ])("when %s", (_name, statement, forbidden) => {
     const existing: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
     const error = catchError(() => mergePolicy(existing, kms, { scope: keyScope }));
 
     expect(error).toMatchObject({ code: "E_INPUT", field: "--merge" });
-    expect(error.message).toMatch(message);
+    expect(error.message).toContain(`could let Nimble ${forbidden} on the key`);
   });
 
-  it("accepts kms:* for the key's own account", () => {
-    const owner = keyStatement({ Principal: { AWS: "arn:aws:iam::111122223333:root" } });
-    const existing: PolicyDocument = { Version: "2012-10-17", Statement: [owner] };
+  it.each<[string, Statement]>([
+    [
+      "kms:* for the key's own account",
+      keyStatement({ Principal: { AWS: "arn:aws:iam::111122223333:root" } }),
+    ],
+    ["kms:Decrypt to everyone", keyStatement({ Principal: "*", Action: "kms:Decrypt" })],
+    ["a Deny of kms:* to everyone", keyStatement({ Effect: "Deny", Principal: "*" })],
+  ])("accepts %s", (_name, statement) => {
+    const existing: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
 
-    expect(mergePolicy(existing, kms, { scope: keyScope }).policy.Statement).toHaveLength(2);
+    expect(mergePolicy(existing, kms, { scope: keyScope }).policy.Statement[0]).toBe(statement);
   });
 });

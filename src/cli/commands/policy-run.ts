@@ -1,16 +1,10 @@
 import { defaultPrincipal } from "../../nimble.js";
 import { gcsBindings } from "../../policy/generate/gcs.js";
 import { jsonText, renderGcsBindings, renderS3Policy } from "../../policy/generate/formats.js";
-import {
-  isKmsKeyArn,
-  kmsKeyPolicy,
-  kmsKeyStatements,
-  kmsOwnedSids,
-} from "../../policy/generate/kms.js";
+import { kmsKeyPolicy, kmsKeyStatements, kmsOwnedSids } from "../../policy/generate/kms.js";
 import { s3BucketPolicy, s3OwnedSids, s3PolicyStatements } from "../../policy/generate/s3.js";
 import type { DeleteCheckScope } from "../../policy/guard-merged.js";
 import type { MergeResult } from "../../policy/merge.js";
-import { normalizePrefix } from "../../policy/names.js";
 import { parsePolicyText } from "../../policy/parse.js";
 import type { PolicyDocument, Statement } from "../../policy/types.js";
 import { POLICY_VERSION } from "../../policy/types.js";
@@ -100,7 +94,6 @@ async function mergeS3(source: string, args: S3Args, io: CliIo): Promise<Merged>
     kind: "s3-bucket-policy",
     principal: args.principal ?? defaultPrincipal(args.use),
     bucket: args.bucket,
-    prefixes: s3Prefixes(args),
   };
   const merged = await mergeInput(source, statements, s3OwnedSids(args.use), scope, io);
   const { blockingDenyWarnings } = await import("./policy-warnings.js");
@@ -117,21 +110,11 @@ async function mergeKms(
   const scope: DeleteCheckScope = {
     kind: "kms-key-policy",
     principal: args.principal ?? defaultPrincipal(args.use),
-    ...(args.key !== undefined && isKmsKeyArn(args.key) ? { keyArn: args.key } : {}),
   };
   const merged = await mergeInput(source, statements, kmsOwnedSids(args.use), scope, io);
   const { blockingKeyDenyWarnings } = await import("./policy-warnings.js");
 
   return { ...merged, notes: [...merged.notes, ...blockingKeyDenyWarnings(merged.policy, args)] };
-}
-
-/** The prefixes Nimble works under, normalized, for the merged policy's delete check. */
-function s3Prefixes(args: S3Args): string[] {
-  if (args.use === "delivery") return [normalizePrefix(args.prefix ?? "", "--prefix")];
-  return [
-    normalizePrefix(args.inputPrefix ?? "input/", "--input-prefix"),
-    normalizePrefix(args.outputPrefix ?? "output/", "--output-prefix"),
-  ];
 }
 
 /**

@@ -121,14 +121,16 @@ export function kmsKeyStatements(options: KmsPolicyOptions): Statement[] {
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key
  */
 export function kmsKeyPolicy(options: KmsPolicyOptions & { account: string }): PolicyDocument {
+  const root = `arn:aws:iam::${checkAccount(options.account)}:root`;
   const owner: Statement = {
     Sid: KMS_OWNER_SID,
     Effect: "Allow",
-    Principal: { AWS: `arn:aws:iam::${checkAccount(options.account)}:root` },
+    Principal: { AWS: root },
     Action: [...OWNER_ACTIONS],
     Resource: "*",
   };
-  const statements = [...assertNoDeleteRights([owner]), ...kmsKeyStatements(options)];
+  const checked = assertNoDeleteRights([owner], { owner: root });
+  const statements = [...checked, ...kmsKeyStatements(options)];
 
   return { Version: POLICY_VERSION, Statement: statements };
 }
