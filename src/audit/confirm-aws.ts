@@ -1,8 +1,10 @@
 import type { ContextEntry, ContextKeyTypeEnum, IAMClient } from "@aws-sdk/client-iam";
 import type { Decision, EvalRequest } from "../policy/eval/types.js";
+import type { PolicyDocument } from "../policy/types.js";
 import type { S3AuditInput } from "./audit-s3.js";
 import { checkContext } from "./audit-s3.js";
 import type { EvaluatedOperation } from "./checks/types.js";
+import { failureText } from "./live-s3.js";
 import { severityOf } from "./registry.js";
 import type { Finding } from "./types.js";
 
@@ -41,9 +43,13 @@ const AWS_DECISION: Readonly<Record<string, Decision>> = {
 };
 
 /**
+ * Asks IAM about each request; an IAM error (no iam:SimulateCustomPolicy right, a 5xx, no
+ * network, no credentials) ends the questions and becomes one AUDIT-AWS-CONFIRM-FAILED finding
+ * with the cause (redacted), next to the disagreements found before it. The audit goes on.
  * @param input - the audit input (the bucket policy must be present)
  * @param options - IAM client and bucket owner
- * @returns one AUDIT-AWS-DISAGREES finding per disagreement (none when all agree)
+ * @returns one AUDIT-AWS-DISAGREES finding per disagreement (none when all agree), and
+ *   AUDIT-AWS-CONFIRM-FAILED when IAM could not be asked
  */
 export async function confirmWithAws(
   input: S3AuditInput,
@@ -52,32 +58,55 @@ export async function confirmWithAws(
   const policy = input.bucketPolicy;
   if (!policy) return [];
 
+  const findings: Finding[] = [];
+  try {
+    const ask = await simulator(policy.document, options);
+    for (const op of checkContext(input).operations) {
+      if (op.evaluation.decision === "depends") continue;
+      const awsDecision = await ask(op.request);
+      const theirs = awsDecision ? AWS_DECISION[awsDecision] : undefined;
+      if (theirs !== op.evaluation.decision)
+        findings.push(disagreement(op, awsDecision, policy.source));
+    }
+  } catch (error) {
+    findings.push(confirmFailed(error, policy.source));
+  }
+
+  return findings;
+}
+
+type Ask = (request: EvalRequest) => Promise<string | undefined>;
+
+/** One SimulateCustomPolicy call per request: the bucket policy as the resource policy. */
+async function simulator(document: PolicyDocument, options: ConfirmOptions): Promise<Ask> {
   const sdk = await import("@aws-sdk/client-iam");
   const iam = options.iam ?? new sdk.IAMClient({ region: "us-east-1" });
   const owner = `arn:aws:iam::${options.bucketOwner ?? "111111111111"}:root`;
-  const resourcePolicy = JSON.stringify(policy.document);
-  const findings: Finding[] = [];
+  const resourcePolicy = JSON.stringify(document);
 
-  for (const op of checkContext(input).operations) {
-    if (op.evaluation.decision === "depends") continue;
+  return async (request) => {
     const output = await iam.send(
       new sdk.SimulateCustomPolicyCommand({
         PolicyInputList: [ALLOW_ALL],
         ResourcePolicy: resourcePolicy,
         ResourceOwner: owner,
-        CallerArn: op.request.principal,
-        ActionNames: [op.request.action],
-        ResourceArns: [op.request.resource],
-        ContextEntries: contextEntries(op.request),
+        CallerArn: request.principal,
+        ActionNames: [request.action],
+        ResourceArns: [request.resource],
+        ContextEntries: contextEntries(request),
       }),
     );
-    const awsDecision = output.EvaluationResults?.[0]?.EvalDecision;
-    const theirs = awsDecision ? AWS_DECISION[awsDecision] : undefined;
-    if (theirs !== op.evaluation.decision)
-      findings.push(disagreement(op, awsDecision, policy.source));
-  }
+    return output.EvaluationResults?.[0]?.EvalDecision;
+  };
+}
 
-  return findings;
+function confirmFailed(error: unknown, source: string): Finding {
+  return {
+    id: "AUDIT-AWS-CONFIRM-FAILED",
+    severity: severityOf("AUDIT-AWS-CONFIRM-FAILED"),
+    message: `could not ask IAM SimulateCustomPolicy: ${failureText(error)}`,
+    location: { source },
+  };
 }
 
 /** Context keys whose simulator type is not string. */

@@ -341,6 +341,17 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     fix: "Trust AWS's answer, and please report the policy.",
     see: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html",
   },
+  {
+    id: "AUDIT-AWS-CONFIRM-FAILED",
+    severity: "warning",
+    title: "--confirm-with-aws could not ask AWS's policy simulator",
+    explanation:
+      "IAM SimulateCustomPolicy answered with an error (no iam:SimulateCustomPolicy right, " +
+      "a server error) or could not be reached, so this tool's decisions were not confirmed. " +
+      "The rest of the audit is complete.",
+    fix: "Retry with credentials allowed iam:SimulateCustomPolicy, or drop --confirm-with-aws.",
+    see: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html",
+  },
 ];
 
 /**

@@ -91,3 +91,68 @@ describe("confirmWithAws", () => {
     expect(asked).not.toContain("s3:PutObject arn:aws:s3:::example-bucket/output/example");
   });
 });
+
+describe("confirmWithAws when IAM answers with an error", () => {
+  beforeEach(() => iam.reset());
+
+  /** An SDK error as the client throws it: name, message, HTTP status, fault. */
+  function sdkError(name: string, message: string, status?: number): Error {
+    const error = new Error(message);
+    error.name = name;
+    return Object.assign(error, status ? { $metadata: { httpStatusCode: status } } : {});
+  }
+
+  // SimulateCustomPolicy's documented errors: InvalidInput (400), PolicyEvaluation (500); a
+  // caller without iam:SimulateCustomPolicy gets AccessDenied (403).
+  // @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html
+  it.each([
+    {
+      name: "403 AccessDenied (no iam:SimulateCustomPolicy)",
+      error: sdkError("AccessDenied", "User: x is not authorized to perform this action", 403),
+      cause: "AccessDenied (HTTP 403): User: x is not authorized",
+    },
+    {
+      name: "500 PolicyEvaluation",
+      error: sdkError("PolicyEvaluationException", "The policy evaluation failed", 500),
+      cause: "PolicyEvaluationException (HTTP 500): The policy evaluation failed",
+    },
+    {
+      name: "ECONNREFUSED",
+      error: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+        code: "ECONNREFUSED",
+      }),
+      cause: "Error ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9",
+    },
+    {
+      name: "an access key id in the message is redacted",
+      error: sdkError("AccessDenied", "key AKIAIOSFODNN7EXAMPLE may not simulate", 403),
+      cause: "AccessDenied (HTTP 403): key [redacted] may not simulate",
+    },
+  ])("$name becomes one AUDIT-AWS-CONFIRM-FAILED warning", async ({ error, cause }) => {
+    iam.on(SimulateCustomPolicyCommand).rejects(error);
+
+    const findings = await confirmWithAws(INPUT, { iam: iam as unknown as IAMClient });
+
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      id: "AUDIT-AWS-CONFIRM-FAILED",
+      severity: "warning",
+      location: { source: SOURCE },
+    });
+    expect(findings[0]!.message).toContain(cause);
+    expect(iam.commandCalls(SimulateCustomPolicyCommand)).toHaveLength(1);
+  });
+
+  it("keeps the disagreements found before the error", async () => {
+    iam
+      .on(SimulateCustomPolicyCommand)
+      .resolvesOnce({
+        EvaluationResults: [{ EvalActionName: "s3:ListBucket", EvalDecision: "allowed" }],
+      })
+      .rejects(sdkError("ServiceFailure", "internal error", 500));
+
+    const findings = await confirmWithAws(INPUT, { iam: iam as unknown as IAMClient });
+
+    expect(findings.map((f) => f.id)).toEqual(["AUDIT-AWS-DISAGREES", "AUDIT-AWS-CONFIRM-FAILED"]);
+  });
+});
