@@ -26,6 +26,9 @@ export const GCS_PROBE_DETAILS = {
   "test-object-needs-delete": (v: { url: string }) =>
     `the test object ${v.url} already existed and Google asked for storage.objects.delete ` +
     "to replace it, which Nimble's role does not need; create was not re-checked",
+  "not-gcs": (v: Failure) =>
+    `${v.cause}: the endpoint did not answer like Cloud Storage: ${v.message}; check the ` +
+    "endpoint (--gcs-endpoint) and any proxy or captive portal between here and Google",
   unreachable: (v: Failure) => `${v.cause} could not reach Cloud Storage: ${v.message}`,
   "bucket-missing": (v: { bucket: string }) => `gs://${v.bucket} does not exist (404)`,
   retention: (v: Failure) => `${v.cause}: blocked by a retention policy (403): ${v.message}`,

@@ -1,4 +1,4 @@
-import type { Storage } from "@google-cloud/storage";
+import type { Bucket, Storage } from "@google-cloud/storage";
 import { NimbleError } from "../errors.js";
 import type { Use } from "../nimble.js";
 import { TEST_OBJECT_NAME } from "../nimble.js";
@@ -101,22 +101,30 @@ function sender(operations: ProbeOperation[]): Send {
   };
 }
 
-/** Read: list one object under the prefix, then read that object's metadata. */
+/**
+ * Read: list one object under the prefix, then read that object's metadata. Both go through
+ * {@link getJson} rather than `getFiles`/`getMetadata`: the client's own list code dereferences
+ * the body inside a callback, so an empty or `null` 200 body threw out of reach of any catch.
+ */
 async function probeRead(storage: Storage, target: Target, send: Send): Promise<Outcome> {
   const bucket = storage.bucket(target.bucket);
+  const query = { prefix: target.prefix, maxResults: 1 };
   const listed = await send("objects.list", () =>
-    bucket.getFiles({ prefix: target.prefix, maxResults: 1, autoPaginate: false }),
+    getJson(bucket, "/o", query, "storage#objects"),
   ).catch((error: unknown) => classify(error, "objects.list", target));
-  if (!Array.isArray(listed)) return listed;
+  if (isOutcome(listed)) return listed;
 
-  const first = listed[0][0];
-  if (!first) return { status: "ok-prefix-empty", detail: gcsDetail("listed-empty", target) };
-  const read = await send("objects.get", () => first.getMetadata()).then(
+  const first = firstObjectName(listed);
+  if (first === undefined) {
+    return { status: "ok-prefix-empty", detail: gcsDetail("listed-empty", target) };
+  }
+  const uri = `/o/${encodeURIComponent(first)}`;
+  const read = await send("objects.get", () => getJson(bucket, uri, {}, "storage#object")).then(
     () => undefined,
     (error: unknown) => classify(error, "objects.get", target),
   );
 
-  return read ?? { status: "ok", detail: readDetail(target, first.name) };
+  return read ?? { status: "ok", detail: readDetail(target, first) };
 }
 
 function readDetail(target: Target, object: string): string {
@@ -128,19 +136,103 @@ async function probeWrite(storage: Storage, target: Target, send: Send): Promise
   const name = `${target.prefix}${TEST_OBJECT_NAME}`;
   const file = storage.bucket(target.bucket).file(name);
   try {
-    await send("objects.insert", () =>
-      file.save(Buffer.alloc(0), {
+    await send("objects.insert", async () => {
+      await file.save(Buffer.alloc(0), {
         resumable: false,
         // No hash validation: on a mismatch the client would try to delete the upload.
         validation: false,
         contentType: "text/plain",
         preconditionOpts: { ifGenerationMatch: 0 },
-      }),
-    );
+      });
+      assertGcsAnswer({ body: file.metadata }, "storage#object");
+    });
   } catch (error) {
     return existingTestObject(error, target, name) ?? classify(error, "objects.insert", target);
   }
   return { status: "ok", detail: gcsDetail("created", { url: `gs://${target.bucket}/${name}` }) };
+}
+
+/** A JSON API answer: the parsed body (a string when it was not JSON) and its media type. */
+interface JsonAnswer {
+  body: unknown;
+  contentType?: string;
+}
+
+/**
+ * One GET through the client's authenticated request path (interceptors, the delete guard and
+ * all), checked to be the resource `kind` Google documents for it.
+ * @see https://cloud.google.com/storage/docs/json_api/v1/objects/list (kind storage#objects)
+ * @see https://cloud.google.com/storage/docs/json_api/v1/objects#resource (kind storage#object)
+ */
+function getJson(
+  bucket: Bucket,
+  uri: string,
+  qs: Record<string, unknown>,
+  kind: string,
+): Promise<JsonAnswer> {
+  return new Promise((resolve, reject) => {
+    bucket.request({ uri, qs }, (error: Error | null, body: unknown, response: unknown) => {
+      try {
+        if (error) throw error;
+        const answer = { body, ...optionalType(headerOf(response, "content-type")) };
+        assertGcsAnswer(answer, kind);
+        resolve(answer);
+      } catch (failure) {
+        reject(failure instanceof Error ? failure : new Error(String(failure)));
+      }
+    });
+  });
+}
+
+/**
+ * An answer that is not Cloud Storage's (a captive portal's HTML page, a body that is not JSON,
+ * JSON without the documented `kind`), though its HTTP status said success.
+ */
+class NotCloudStorage extends Error {
+  override readonly name = "NotCloudStorage";
+  /** The status the answer came with (a 2xx), for the operation log */
+  readonly status = 200;
+}
+
+function assertGcsAnswer(answer: JsonAnswer, kind: string): void {
+  const type = mediaType(answer.contentType);
+  if (type !== undefined && !/json/.test(type)) throw new NotCloudStorage(`got ${type}`);
+  if (!isRecord(answer.body)) throw new NotCloudStorage("got a body that is not a JSON object");
+  if (answer.body.kind !== kind) throw new NotCloudStorage(`got JSON without kind ${kind}`);
+}
+
+function firstObjectName(answer: JsonAnswer): string | undefined {
+  const items = isRecord(answer.body) ? answer.body.items : undefined;
+  const first: unknown = Array.isArray(items) ? items[0] : undefined;
+  const name = isRecord(first) ? first.name : undefined;
+  return typeof name === "string" ? name : undefined;
+}
+
+function headerOf(response: unknown, name: string): string | undefined {
+  const headers = isRecord(response) ? response.headers : undefined;
+  if (!isRecord(headers)) return undefined;
+  const value =
+    typeof headers.get === "function"
+      ? (headers.get as (n: string) => unknown)(name)
+      : headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function optionalType(contentType: string | undefined): { contentType?: string } {
+  return contentType === undefined ? {} : { contentType };
+}
+
+function mediaType(header: string | undefined): string | undefined {
+  const type = header?.split(";")[0]?.trim().toLowerCase();
+  return type === undefined || type === "" ? undefined : type.replace(/[^\w.+/-]/g, "?");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isOutcome(value: Outcome | JsonAnswer): value is Outcome {
+  return "status" in value;
 }
 
 /**
@@ -170,6 +262,7 @@ export function classify(error: unknown, operation: string, target: Target): Out
   const status = httpStatus(error);
   const failure = { cause: `${operation} on ${target.url}`, message: errorMessage(error) };
 
+  if (error instanceof NotCloudStorage) return failed(gcsDetail("not-gcs", failure));
   if (status === undefined) return failed(gcsDetail("unreachable", failure));
   if (status === 404 && isBucketMissing(operation, failure.message)) {
     return { status: "bucket-not-found", detail: gcsDetail("bucket-missing", target) };

@@ -1,4 +1,5 @@
 import type { Use } from "../nimble.js";
+import { NOT_S3_ANSWER } from "./answer.js";
 import type { FailureKind } from "./messages.js";
 import { DETAILS } from "./messages.js";
 import type { ProbeStatus } from "./types.js";
@@ -129,6 +130,7 @@ const THROTTLE_CODES = [
 
 /** Ordered: the first rule that matches decides. */
 const RULES: readonly Rule[] = [
+  { kind: "not-s3", status: "connection-failed", matches: (s) => s.code === NOT_S3_ANSWER },
   {
     kind: "redirect-to-region",
     status: "connection-failed",

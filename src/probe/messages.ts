@@ -9,6 +9,7 @@ import type { OperationContext, S3ErrorShape } from "./classify.js";
 
 /** The kinds of S3 failure the probe tells apart; `unknown` when no rule recognised the error. */
 export type FailureKind =
+  | "not-s3"
   | "redirect-to-region"
   | "redirect-unnamed"
   | "credentials-rejected"
@@ -36,6 +37,10 @@ const RETRY = "retry later, and contact support if it persists";
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
  */
 export const DETAILS: Readonly<Record<FailureKind, DetailTemplate>> = {
+  "not-s3": (s, c) =>
+    `${c.operation}: the endpoint did not answer like S3: ${s.message} ` +
+    `(HTTP ${s.httpStatus ?? "?"}); check the endpoint (--endpoint, AWS_ENDPOINT_URL) and any ` +
+    "proxy or captive portal between here and S3",
   "redirect-to-region": (s, c) =>
     `${c.operation} was redirected (HTTP ${s.httpStatus ?? 301}): bucket ${c.bucket} exists, ` +
     `in region ${s.region ?? "?"}; probe with --region ${s.region ?? "?"}`,

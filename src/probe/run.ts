@@ -1,7 +1,9 @@
 import type { Use } from "../nimble.js";
 import type { S3ProbeOptions } from "./s3.js";
 import type { Target } from "./target.js";
+import { redact } from "../report/redact.js";
 import type { ProbeMode, ProbeResult } from "./types.js";
+import { CHIPS } from "./types.js";
 
 /** One probe to run: a target, a mode and the Nimble identity it stands for. */
 export interface ProbeSpec {
@@ -38,7 +40,8 @@ export const DEFAULT_CONCURRENCY = 4;
 
 /**
  * Runs many probes with bounded concurrency; results come back in the order of `specs`.
- * S3 probes load the AWS SDK, GCS probes `src/gcs/probe.ts`, each only when needed.
+ * S3 probes load the AWS SDK, GCS probes `src/gcs/probe.ts`, each only when needed. Never
+ * rejects: a probe that throws becomes a `connection-failed` result naming the error.
  * @param specs - what to probe
  * @param options - connection settings, concurrency
  * @returns one result per spec
@@ -53,7 +56,8 @@ export async function runProbes(
     while (next < specs.length) {
       const index = next++;
       const spec = specs[index] as ProbeSpec;
-      results[index] = named(await probeOne(spec, options), spec.name);
+      const result = await probeOne(spec, options).catch((error: unknown) => crashed(spec, error));
+      results[index] = named(result, spec.name);
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, specs.length));
@@ -73,6 +77,28 @@ async function probeOne(spec: ProbeSpec, options: RunOptions): Promise<ProbeResu
     return prober(spec.target, spec.mode, { ...common, ...endpoint });
   }
   return prober(spec.target, spec.mode, { ...options.s3, ...common });
+}
+
+/**
+ * A probe that threw or rejected (a bug, or a client library tripping over an odd answer) is a
+ * failed connection with the cause, so the other probes are still reported.
+ */
+function crashed(spec: ProbeSpec, error: unknown): ProbeResult {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = `the probe stopped with an unexpected error (${firstLine(cause)}); retry, and report it if it persists`;
+
+  return {
+    target: spec.target.url,
+    mode: spec.mode,
+    status: "connection-failed",
+    chip: CHIPS["connection-failed"],
+    detail: redact(detail),
+    operations: [],
+  };
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? "";
 }
 
 function named(result: ProbeResult, name: string | undefined): ProbeResult {

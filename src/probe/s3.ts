@@ -4,6 +4,7 @@ import type { Use } from "../nimble.js";
 import { TEST_OBJECT_NAME } from "../nimble.js";
 import type { Classification, OperationContext, S3Operation } from "./classify.js";
 import { classifyS3Error } from "./classify.js";
+import { checkS3Answers } from "./answer.js";
 import { guardAgainstDeletes } from "./guard.js";
 import type { Target } from "./target.js";
 import type { ProbeMode, ProbeOperation, ProbeResult, ProbeStatus } from "./types.js";
@@ -79,7 +80,7 @@ export async function probeS3(
 /**
  * Creates the S3 client the probe uses (guarded against deletes), from the same options.
  * @param options - endpoint, region, path style, timeout, attempts, credentials
- * @returns a client whose `send` refuses every Delete* command
+ * @returns a client whose `send` refuses every Delete* command and every answer that is not S3's
  */
 export async function createProbeClient(options: S3ProbeOptions = {}): Promise<S3Client> {
   return clientFor(await import("./sdk.js"), options);
@@ -219,7 +220,7 @@ function result(target: Target, mode: ProbeMode, outcome: Outcome, session: Sess
 }
 
 async function clientFor(sdk: Sdk, options: S3ProbeOptions): Promise<S3Client> {
-  if (options.client) return guardAgainstDeletes(options.client);
+  if (options.client) return checkS3Answers(guardAgainstDeletes(options.client));
 
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const config: S3ClientConfig = {
@@ -231,7 +232,7 @@ async function clientFor(sdk: Sdk, options: S3ProbeOptions): Promise<S3Client> {
   };
   const region = options.region ?? (await defaultRegion(sdk, config));
 
-  return guardAgainstDeletes(new sdk.S3Client({ ...config, region }));
+  return checkS3Answers(guardAgainstDeletes(new sdk.S3Client({ ...config, region })));
 }
 
 /** The SDK's own region chain (AWS_REGION, AWS_DEFAULT_REGION, profile), else us-east-1. */

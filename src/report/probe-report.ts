@@ -1,7 +1,7 @@
 import { printable } from "../policy/names.js";
 import type { ProbeResult } from "../probe/types.js";
 import { isOk } from "../probe/types.js";
-import { markdownCell, xmlEscape } from "./escape.js";
+import { markdownCell, terminalText, xmlEscape } from "./escape.js";
 import { redact } from "./redact.js";
 import { render } from "./templates.js";
 
@@ -70,11 +70,21 @@ function textReport(results: readonly ProbeResult[], color: boolean): string {
   const lines = results.flatMap((result) => {
     const chip = result.chip.padEnd(width);
     const shown = color ? `${isOk(result.status) ? GREEN : RED}${chip}${RESET}` : chip;
-    return [`${shown}  ${result.mode.padEnd(5)}  ${label(result)}`, `    ${result.detail}`];
+    const where = terminalLine(label(result));
+    return [`${shown}  ${result.mode.padEnd(5)}  ${where}`, `    ${terminalLine(result.detail)}`];
   });
   const { total, passed, failed } = counts(results);
 
   return `${[...lines, `${total} probe(s): ${passed} OK, ${failed} failed`].join("\n")}\n`;
+}
+
+/**
+ * Server-supplied text (error messages, object names) may carry escape sequences that would
+ * retitle or recolour the terminal: control characters show as `\uXXXX`, each field on one line.
+ * The colours the report adds itself are applied after this.
+ */
+function terminalLine(text: string): string {
+  return terminalText(text.replace(/\r?\n/g, " "));
 }
 
 function view(results: readonly ProbeResult[], escape: (text: string) => string) {
