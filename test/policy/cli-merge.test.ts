@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,12 @@ import { fakeIo } from "./support.js";
 
 const JOBS = "arn:aws:iam::744254827463:user/crawlit-scrapy";
 const s3Merge = ["policy", "s3", "--bucket", "example-bucket", "--merge", "-"];
+
+/** Makes a FIFO (named pipe) with mkfifo(1) and returns its path. */
+function mkfifo(path: string): string {
+  execFileSync("mkfifo", [path]);
+  return path;
+}
 
 /** Runs argv with `stdin` as standard input. */
 async function run(argv: string[], stdin?: string) {
@@ -223,6 +230,26 @@ describe("--write failures print the error line alone", () => {
     expect(out).toBe("");
     expect(lines).toEqual([expect.stringMatching(/^nimble-bucket: --write: /)]);
     if (kind === "readonly") expect(await readFile(target, "utf8")).toBe("previous\n");
+  });
+
+  it.each([
+    ["an empty value (--write '')", () => "", /^nimble-bucket: --write: needs a value$/],
+    [
+      "a file in a missing directory",
+      (dir: string) => join(dir, "nodir", "x.json"),
+      /^nimble-bucket: --write: .*the directory .*nodir does not exist$/,
+    ],
+    ["a FIFO", (dir: string) => mkfifo(join(dir, "pipe")), /is not a regular file/],
+  ])("%s: exit 2 naming --write, one line", async (_name, target, message) => {
+    const dir = await mkdtemp(join(tmpdir(), "nb-cli-"));
+    const argv = [...s3Merge, "--write", target(dir)];
+
+    const { code, out, lines } = await run(argv, policyText([listBucket]));
+
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(lines).toEqual([expect.stringMatching(message)]);
+    expect(lines[0]).not.toMatch(/\.tmp/);
   });
 
   it("prints the merge note after the file is written", async () => {

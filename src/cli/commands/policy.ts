@@ -178,7 +178,7 @@ export function readS3Args(args: Record<string, unknown>): S3Args {
     documented: args.documented === true,
     format: args.format as S3Format,
     merge: text(args, "merge"),
-    write: text(args, "write"),
+    write: filePath(args, "write"),
   };
 }
 
@@ -195,7 +195,7 @@ export function readKmsArgs(args: Record<string, unknown>): KmsArgs {
     key: text(args, "key"),
     keyManager: text(args, "key-manager") as KmsKeyManager | undefined,
     merge: text(args, "merge"),
-    write: text(args, "write"),
+    write: filePath(args, "write"),
   };
   if (result.merge !== undefined && result.account !== undefined) {
     throw inputError(
@@ -217,8 +217,15 @@ export function readGcsArgs(args: Record<string, unknown>): GcsArgs {
     prefix: text(args, "prefix"),
     member: text(args, "member"),
     format: args.format as GcsFormat,
-    write: text(args, "write"),
+    write: filePath(args, "write"),
   };
+}
+
+/** A file path flag: as {@link text}, and never empty (`--write ''` names no file). */
+function filePath(args: Record<string, unknown>, name: string): string | undefined {
+  const value = text(args, name);
+  if (value === "") throw inputError(`--${name}`, "needs a value");
+  return value;
 }
 
 /** A string flag given at most once (yargs makes a list of a repeated flag). */
