@@ -1,6 +1,7 @@
 import parser from "yargs-parser";
 import type { Options } from "yargs";
 import { inputError } from "../errors.js";
+import { printable } from "../policy/names.js";
 
 /**
  * The fast path of the CLI: a command whose flags are declared as data is parsed with
@@ -60,8 +61,9 @@ export function fastArgs(
 
 /**
  * Refuses, before either parser runs (so both report it in the same words), a flag given more
- * than once (unless declared `array` or listed as repeatable) and a flag that takes a value given
- * without one (`--output-prefix` at the end, or followed by another flag). An explicit empty
+ * than once (unless declared `array` or listed as repeatable), a boolean flag given a value other
+ * than true or false (`--path-style=maybe`, which yargs would read as false), and a flag that
+ * takes a value given without one (`--output-prefix` at the end, or followed by another flag). An explicit empty
  * value (`--prefix=` or `--prefix ""`) is a value. Flags after `--` are not flags.
  * @param argv - the arguments after the command words
  * @param options - the command's flags, when declared as data: which ones take a value
@@ -94,6 +96,8 @@ function flagProblem(
     const once = !(option?.array === true || repeatable.includes(name));
     if (once && seen.has(name)) return { name, message: "given more than once" };
     seen.add(name);
+    if (option?.type === "boolean" && !isBooleanValue(arg))
+      return { name, message: `takes true or false, not "${printable(arg.split("=")[1] ?? "")}"` };
     if (takesValue(option) && !arg.includes("=") && !isValue(flags[index + 1]))
       return { name, message: "needs a value" };
   }
@@ -115,6 +119,12 @@ function flagName(arg: string, options: OptionTable): string | undefined {
 function takesValue(option: Options | undefined): boolean {
   if (option === undefined || option.type === "boolean" || option.type === "count") return false;
   return option.type !== undefined || option.choices !== undefined;
+}
+
+/** `--flag`, `--flag=true` and `--flag=false`: what yargs reads as a boolean; `=maybe` is not. */
+function isBooleanValue(arg: string): boolean {
+  const value = /^[^=]*=(.*)$/s.exec(arg)?.[1];
+  return value === undefined || value === "true" || value === "false";
 }
 
 /** A value follows unless the next argument is missing or is itself a flag (`-5` is a value). */

@@ -123,6 +123,8 @@ describe("planProbes: argv in, plan out", () => {
     ["a whole number of seconds", 10, 10_000],
     ["a fraction of a second", 0.5, 500],
     ["the longest timeout, an hour", 3600, 3_600_000],
+    ["decimal text, as argv gives it", "2.5", 2500],
+    ["whole decimal text", "10", 10_000],
   ])("accepts --timeout as %s", async (_what, timeout, timeoutMs) => {
     const plan = await planProbes({ ...defaults, read: "s3://b-1/in/", timeout }, fakeIo());
 
@@ -205,6 +207,24 @@ describe("nimble-bucket probe: usage errors", () => {
     ["--concurrency=1.5", ["--concurrency=1.5"], "--concurrency: must be a whole number"],
     ["--timeout abc", ["--timeout", "abc"], "--timeout: must be a number of seconds"],
     ["--timeout -1", ["--timeout=-1"], "--timeout: must be a number of seconds"],
+    ["--timeout in hexadecimal", ["--timeout", "0x10"], "--timeout: must be a number of seconds"],
+    ["--timeout in binary", ["--timeout=0b1"], "--timeout: must be a number of seconds"],
+    ["--timeout with an exponent", ["--timeout", "1e1"], "--timeout: must be a number of seconds"],
+    ["--timeout Infinity", ["--timeout", "Infinity"], "--timeout: must be a number of seconds"],
+    ["--timeout with spaces", ["--timeout", " 10 "], "--timeout: must be a number of seconds"],
+    [
+      "a hex --timeout on the yargs path (positional target)",
+      ["s3://b-1/x/", "--write", "--timeout", "0x10"],
+      "--timeout: must be a number of seconds",
+    ],
+    ["--path-style=maybe", ["--path-style=maybe"], "--path-style: takes true or false"],
+    ["--path-style=yes", ["--path-style=yes"], "--path-style: takes true or false"],
+    ["--no-path-style=maybe", ["--no-path-style=maybe"], "--path-style: takes true or false"],
+    [
+      "--path-style=maybe on the yargs path (positional target)",
+      ["s3://b-1/x/", "--write", "--path-style=maybe"],
+      "--path-style: takes true or false",
+    ],
   ])("exits 2 naming the flag for %s", async (_what, flags, message) => {
     const io = fakeIo();
 

@@ -62,8 +62,9 @@ export const PROBE_OPTIONS: OptionTable = {
   config: { type: "string", describe: "YAML or JSON file listing connections" },
   format: { choices: PROBE_FORMATS, default: "text", describe: "Report format" },
   ...ENDPOINT_OPTIONS,
+  // A string, checked by timeoutSeconds: as a number flag, yargs would take 0x10, 0b1 and 1e1.
   timeout: {
-    type: "number",
+    type: "string",
     default: DEFAULT_TIMEOUT_SECONDS,
     describe: `Seconds per request (a number > 0, at most ${MAX_TIMEOUT_SECONDS})`,
   },
@@ -223,20 +224,27 @@ function runOptions(args: Record<string, unknown>): RunOptions {
   };
 }
 
+/**
+ * `--timeout` as a plain decimal number of seconds ("10", "2.5"); a number from a library caller
+ * or the default is taken as it is. Hexadecimal, binary, exponents and padding are refused.
+ */
 function timeoutSeconds(value: unknown): number {
+  const seconds = typeof value === "string" && DECIMAL.test(value) ? Number(value) : value;
   const isInRange =
-    typeof value === "number" &&
-    Number.isFinite(value) &&
-    value > 0 &&
-    value <= MAX_TIMEOUT_SECONDS;
+    typeof seconds === "number" &&
+    Number.isFinite(seconds) &&
+    seconds > 0 &&
+    seconds <= MAX_TIMEOUT_SECONDS;
   if (!isInRange) {
     throw inputError(
       "--timeout",
       `must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (e.g. 10 or 2.5)`,
     );
   }
-  return value;
+  return seconds;
 }
+
+const DECIMAL = /^\d+(\.\d+)?$/;
 
 function strings(value: unknown): string[] {
   if (value === undefined) return [];
