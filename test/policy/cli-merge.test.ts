@@ -213,6 +213,41 @@ describe("policy gcs warnings", () => {
   );
 });
 
+// An empty prefix is accepted (an input set at the bucket root is legitimate), but the object ARN
+// becomes arn:aws:s3:::BUCKET/* and the grant covers every object: stderr says so, naming the flag.
+// @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html
+describe("an explicitly empty prefix", () => {
+  const bucket = ["--bucket", "example-bucket"];
+  it.each([
+    ["--input-prefix=", ["policy", "s3", ...bucket, "--input-prefix="], "--input-prefix"],
+    ["--output-prefix ''", ["policy", "s3", ...bucket, "--output-prefix", ""], "--output-prefix"],
+    [
+      "delivery --prefix=",
+      ["policy", "s3", "--for", "delivery", ...bucket, "--prefix="],
+      "--prefix",
+    ],
+    ["gcs --prefix=", ["policy", "gcs", ...bucket, "--prefix="], "--prefix"],
+  ])("%s: accepted, with a warning naming the flag", async (_name, argv, flag) => {
+    const { code, out, lines } = await run(argv);
+
+    expect(code).toBe(0);
+    expect(out).not.toBe("");
+    expect(lines).toContain(
+      `warning: ${flag} is empty: the grant covers every object in the bucket.`,
+    );
+  });
+
+  it.each([
+    ["the default prefixes", ["policy", "s3", ...bucket]],
+    ["delivery without --prefix", ["policy", "s3", "--for", "delivery", ...bucket]],
+  ])("%s: no such warning", async (_name, argv) => {
+    const { code, err } = await run(argv);
+
+    expect(code).toBe(0);
+    expect(err).not.toMatch(/is empty/);
+  });
+});
+
 describe("--write failures print the error line alone", () => {
   it.each([
     ["a directory", "dir"],

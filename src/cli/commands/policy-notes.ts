@@ -25,6 +25,8 @@ export const NOTES = {
   kmsCompletePolicy:
     "note: a complete key policy; the key's account keeps management but not deletion " +
     "(add kms:ScheduleKeyDeletion with a policy edit when you mean to delete the key).",
+  emptyPrefix: (flag: string): string =>
+    `warning: ${flag} is empty: the grant covers every object in the bucket.`,
   gcsUniformAccess: (bucket: string): string =>
     "warning: an IAM condition on a GCS bucket requires uniform bucket-level access on that " +
     `bucket (gcloud storage buckets update gs://${bucket} --uniform-bucket-level-access).`,

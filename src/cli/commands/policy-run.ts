@@ -43,8 +43,9 @@ export async function runS3(args: S3Args, io: CliIo): Promise<number> {
   const policy = merged?.policy ?? s3BucketPolicy(args);
   const context = { bucket: args.bucket, use: args.use, merged: merged !== undefined };
   const text = await renderS3Policy(policy, args.format, context);
+  const notes = [...(merged?.notes ?? [NOTES.replace(args.bucket)]), ...emptyPrefixWarnings(args)];
 
-  return emit({ text, notes: merged?.notes ?? [NOTES.replace(args.bucket)] }, args.write, io);
+  return emit({ text, notes }, args.write, io);
 }
 
 /**
@@ -83,9 +84,25 @@ export async function runGcs(args: GcsArgs, io: CliIo): Promise<number> {
   const notes = [
     ...(conditional ? [NOTES.gcsUniformAccess(args.bucket)] : []),
     NOTES.gcsNoOverwrite,
+    ...emptyPrefixWarnings(args),
   ];
 
   return emit({ text, notes }, args.write, io);
+}
+
+/**
+ * A prefix flag given explicitly empty (`--input-prefix=`) is accepted, since an input set at
+ * the bucket root is legitimate, but it widens the grant to the whole bucket: say so.
+ */
+function emptyPrefixWarnings(
+  args: Partial<Pick<S3Args, "inputPrefix" | "outputPrefix" | "prefix">>,
+): string[] {
+  const flags: [string, string | undefined][] = [
+    ["--input-prefix", args.inputPrefix],
+    ["--output-prefix", args.outputPrefix],
+    ["--prefix", args.prefix],
+  ];
+  return flags.filter(([, value]) => value === "").map(([flag]) => NOTES.emptyPrefix(flag));
 }
 
 async function mergeS3(source: string, args: S3Args, io: CliIo): Promise<Merged> {
