@@ -1,4 +1,4 @@
-import type { Options } from "yargs";
+import type { Argv, Options } from "yargs";
 import { inputError } from "../../errors.js";
 import type { NimbleScope, Use } from "../../nimble.js";
 import type { GcsFormat, S3Format } from "../../policy/generate/formats.js";
@@ -8,6 +8,14 @@ import { EXIT } from "../io.js";
 import type { OptionTable } from "../fast-args.js";
 import { requireValues } from "../fast-args.js";
 import type { Command } from "../main.js";
+import type { PolicyExample } from "./policy-examples.js";
+import {
+  GCS_EXAMPLES,
+  KMS_EXAMPLES,
+  POLICY_EXAMPLES,
+  S3_EXAMPLES,
+  exampleLine,
+} from "./policy-examples.js";
 import { runGcs, runKms, runS3 } from "./policy-run.js";
 
 /**
@@ -66,18 +74,7 @@ const s3: Command = {
   command: "s3",
   describe: "Bucket policy statements for Nimble's Jobs or Async API delivery",
   options: S3_OPTIONS,
-  builder: (yargs) =>
-    yargs
-      .options(S3_OPTIONS)
-      .example("$0 policy s3 --bucket example-bucket", "Jobs policy, input/ and output/")
-      .example(
-        "$0 policy s3 --for delivery --bucket example-bucket --prefix results/ --format terraform",
-        "Delivery policy as Terraform",
-      )
-      .example(
-        "aws s3api get-bucket-policy --bucket example-bucket --query Policy --output text | $0 policy s3 --bucket example-bucket --merge -",
-        "Add Nimble's statements to the current policy",
-      ),
+  builder: (yargs) => withExamples(yargs.options(S3_OPTIONS), S3_EXAMPLES),
   run: (args, io) => runS3(readS3Args(args), io),
 };
 
@@ -85,14 +82,7 @@ const kms: Command = {
   command: "kms",
   describe: "Key policy statement for a bucket encrypted with a customer managed KMS key",
   options: KMS_OPTIONS,
-  builder: (yargs) =>
-    yargs
-      .options(KMS_OPTIONS)
-      .example("$0 policy kms --for delivery", "The NimbleKMSAccess statement alone")
-      .example(
-        "$0 policy kms --for jobs --region us-east-1 --account 111122223333",
-        "A complete key policy for Jobs",
-      ),
+  builder: (yargs) => withExamples(yargs.options(KMS_OPTIONS), KMS_EXAMPLES),
   run: (args, io) => runKms(readKmsArgs(args), io),
 };
 
@@ -100,16 +90,14 @@ const gcs: Command = {
   command: "gcs",
   describe: "IAM binding for Nimble's delivery to a Google Cloud Storage bucket",
   options: GCS_OPTIONS,
-  builder: (yargs) =>
-    yargs
-      .options(GCS_OPTIONS)
-      .example("$0 policy gcs --bucket example-bucket --format gcloud", "gcloud command")
-      .example(
-        "$0 policy gcs --bucket example-bucket --prefix results/ --format terraform",
-        "Conditional binding as Terraform",
-      ),
+  builder: (yargs) => withExamples(yargs.options(GCS_OPTIONS), GCS_EXAMPLES),
   run: (args, io) => runGcs(readGcsArgs(args), io),
 };
+
+/** Adds each example as one line (no second column, which yargs would wrap). */
+function withExamples(yargs: Argv, examples: readonly PolicyExample[]): Argv {
+  return examples.reduce((y, example) => y.example(exampleLine(example), ""), yargs);
+}
 
 /** The `policy` commands. */
 export const commands: Command[] = [
@@ -117,9 +105,7 @@ export const commands: Command[] = [
     command: "policy",
     describe: "Generate the grants Nimble needs on a bucket (S3, KMS key, GCS)",
     builder: (yargs) =>
-      yargs
-        .demandCommand(1, "Name a provider: s3, kms or gcs.")
-        .example("$0 policy s3 --bucket example-bucket", "Jobs bucket policy as JSON"),
+      withExamples(yargs.demandCommand(1, "Name a provider: s3, kms or gcs."), POLICY_EXAMPLES),
     run: () => Promise.resolve(EXIT.usage),
     subcommands: [s3, kms, gcs],
   },
