@@ -1,5 +1,7 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { NimbleError } from "../errors.js";
+import { printable } from "../policy/names.js";
 import { parsePolicyText } from "../policy/parse.js";
 import type { S3AuditInput } from "./audit-s3.js";
 import type { DefaultEncryption, KeyMetadata, SourcedPolicy } from "./checks/types.js";
@@ -79,14 +81,15 @@ export async function readS3AuditInput(
     return "value" in result ? result.value : undefined;
   };
 
-  const policyText = await read("the bucket policy (s3:GetBucketPolicy)", () =>
+  const policySource = `bucket policy of s3://${bucket}`;
+  const bucketPolicy = await read("the bucket policy (s3:GetBucketPolicy)", () =>
     attempt(
       () => s3.send(new sdk.GetBucketPolicyCommand({ Bucket: bucket })),
-      (out) => out.Policy ?? '{"Statement": []}',
+      (out) => policyAnswer(out.Policy, policySource),
       ["NoSuchBucketPolicy"],
     ),
   );
-  const absentPolicy = policyText === undefined && findings.length === 0;
+  const absentPolicy = bucketPolicy === undefined && findings.length === 0;
   if (failedNames[0] === "NoSuchBucket") return missingBucket(target);
   const encryption = await read("default encryption (s3:GetEncryptionConfiguration)", () =>
     attempt(
@@ -126,8 +129,9 @@ export async function readS3AuditInput(
 
   return {
     ...target,
-    bucketPolicy: policyText === undefined ? undefined : livePolicy(policyText, bucket),
-    ...(absentPolicy ? { bucketPolicy: livePolicy('{"Statement": []}', bucket) } : {}),
+    bucketPolicy: absentPolicy
+      ? { document: { Statement: [] }, source: policySource }
+      : bucketPolicy,
     encryption,
     ownership,
     objectLockEnabled: objectLock,
@@ -187,20 +191,15 @@ export async function readKeyPolicy(
   const keyMetadata = "value" in described ? described.value : undefined;
   if (keyMetadata?.KeyManager === "AWS") return { keyMetadata, failures };
 
+  const source = `key policy of ${keyMetadata?.Arn ?? keyId}`;
   const policy = await attempt(
     () => kms.send(new sdk.GetKeyPolicyCommand({ KeyId: keyId, PolicyName: "default" })),
-    (out) => out.Policy,
+    (out) => policyAnswer(out.Policy, source),
     [],
   );
   if ("failed" in policy)
     failures.push([`the policy of key ${keyId} (kms:GetKeyPolicy)`, policy.failed]);
-  const text = "value" in policy ? policy.value : undefined;
-  const source = `key policy of ${keyMetadata?.Arn ?? keyId}`;
-  return {
-    keyMetadata,
-    keyPolicy: text ? { document: parsePolicyText(text, source), source } : undefined,
-    failures,
-  };
+  return { keyMetadata, keyPolicy: "value" in policy ? policy.value : undefined, failures };
 }
 
 async function attempt<Out, T>(
@@ -265,9 +264,32 @@ function couldNotRead(what: string, bucket: string, reason: string): Finding {
   };
 }
 
-function livePolicy(text: string, bucket: string): SourcedPolicy {
-  const source = `bucket policy of s3://${bucket}`;
-  return { document: parsePolicyText(text, source), source };
+/** A server's answer that is not what the API documents (HTML, empty, not a policy). */
+class BadAnswer extends Error {
+  override readonly name = "BadAnswer";
+}
+
+/**
+ * A policy as the server returned it, parsed with duplicate keys refused. What is not a policy
+ * (an HTML page from a proxy, an empty 200, a key given twice) is a bad answer: the caller's
+ * AUDIT-COULD-NOT-READ, never a usage error, since the user typed nothing wrong.
+ * @param text - the Policy field of GetBucketPolicy or GetKeyPolicy
+ * @param source - e.g. `bucket policy of s3://B`
+ * @returns the policy with its source
+ * @throws BadAnswer saying what is wrong with it
+ */
+function policyAnswer(text: string | undefined, source: string): SourcedPolicy {
+  if (text === undefined || text.trim() === "")
+    throw new BadAnswer("the answer is empty (HTTP 200 without a policy)");
+  try {
+    return { document: parsePolicyText(text, source, { uniqueKeys: true }), source };
+  } catch (error) {
+    if (!(error instanceof NimbleError)) throw error;
+    const why = error.message.startsWith(`${source}: `)
+      ? error.message.slice(source.length + 2)
+      : error.message;
+    throw new BadAnswer(`the answer is not a policy: ${printable(why)}`);
+  }
 }
 
 async function makeS3Client(options: LiveS3Options): Promise<S3Client> {

@@ -318,8 +318,10 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     title: "The auditor could not read a bucket or key setting",
     explanation:
       "The credentials used for the audit lack a read permission (for example " +
-      "s3:GetBucketPolicy or kms:GetKeyPolicy), so that part was not audited.",
-    fix: "Audit with credentials that can read it, or audit offline from files.",
+      "s3:GetBucketPolicy, kms:GetKeyPolicy or storage.buckets.getIamPolicy), the server " +
+      "could not be reached, or its answer was not what the API returns (an HTML page from " +
+      "a proxy, an empty body, a policy that is not JSON), so that part was not audited.",
+    fix: "Audit with credentials and an endpoint that can read it, or audit offline from files.",
     see: `${S3_API}API_GetBucketPolicy.html`,
   },
   {

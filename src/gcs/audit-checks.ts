@@ -1,7 +1,7 @@
 import type { OperationVerdict } from "../audit/types.js";
 import { bucketResource, evaluateCondition, objectResource } from "./cel.js";
 import { evaluatePermission, memberTruth } from "./evaluate.js";
-import { gcsFinding } from "./messages.js";
+import { gcsFinding, metadataFinding } from "./messages.js";
 import type { RawGcsFinding } from "./messages.js";
 import type { GcsOperation, GcsOperations } from "./operations.js";
 import type { GcsBucketMetadata, GcsIamPolicy, GcsPolicyBinding } from "./policy.js";
@@ -166,20 +166,20 @@ function retentionBlocksRewrite(context: GcsCheckContext): RawGcsFinding[] {
   const period = context.metadata?.retentionPeriodSeconds ?? 0;
   if (period <= 0) return [];
 
-  return [gcsFinding("GCS-RETENTION-BLOCKS-REWRITE", { period }, "retentionPolicy")];
+  return [metadataFinding("GCS-RETENTION-BLOCKS-REWRITE", { period }, "retentionPolicy")];
 }
 
 function cmekAgentUnchecked(context: GcsCheckContext): RawGcsFinding[] {
   const key = context.metadata?.defaultKmsKeyName;
   if (!key) return [];
 
-  return [gcsFinding("GCS-CMEK-AGENT-UNCHECKED", { key }, "encryption.defaultKmsKeyName")];
+  return [metadataFinding("GCS-CMEK-AGENT-UNCHECKED", { key }, "encryption.defaultKmsKeyName")];
 }
 
 function requesterPays(context: GcsCheckContext): RawGcsFinding[] {
   if (context.metadata?.requesterPays !== true) return [];
 
-  return [gcsFinding("GCS-REQUESTER-PAYS", undefined, "billing.requesterPays")];
+  return [metadataFinding("GCS-REQUESTER-PAYS", undefined, "billing.requesterPays")];
 }
 
 /** Every GCS check, in the order their findings are reported. */

@@ -1,7 +1,11 @@
 import type { Storage } from "@google-cloud/storage";
+import { severityOf } from "../audit/registry.js";
 import type { BucketAudit, Finding } from "../audit/types.js";
+import { NimbleError } from "../errors.js";
 import { GCS_DELIVERY_MEMBER } from "../nimble.js";
+import { printable } from "../policy/names.js";
 import type { Target } from "../probe/target.js";
+import { redact } from "../report/redact.js";
 import { GCS_CHECK_FUNCTIONS } from "./audit-checks.js";
 import type { GcsCheck, GcsCheckContext } from "./audit-checks.js";
 import { GCS_CHECKS } from "./checks.js";
@@ -25,7 +29,10 @@ export interface GcsAuditInput {
   bucket: string;
   /** "" or a prefix ending in "/" */
   prefix: string;
-  /** `gcloud storage buckets get-iam-policy --format=json` output (version 1 or 3) */
+  /**
+   * `gcloud storage buckets get-iam-policy --format=json` output (version 1 or 3); undefined
+   * when a live read could not get it (`readFindings` says why)
+   */
   iamPolicy: unknown;
   /** Bucket metadata (JSON API or `gcloud storage buckets describe --format=json`) */
   metadata?: unknown;
@@ -33,6 +40,10 @@ export interface GcsAuditInput {
   member?: string;
   /** Where the policy came from (file name or `IAM policy of gs://B`), for finding locations */
   source: string;
+  /** Where the metadata came from (file name or `metadata of gs://B`). @default "bucket metadata" */
+  metadataSource?: string;
+  /** Findings of the live read, e.g. AUDIT-COULD-NOT-READ */
+  readFindings?: Finding[];
 }
 
 /**
@@ -43,16 +54,34 @@ export interface GcsAuditInput {
  * @see https://cloud.google.com/storage/docs/access-control/iam-json
  */
 export function auditGcs(input: GcsAuditInput): BucketAudit {
+  if (input.iamPolicy === undefined && input.readFindings?.length) return unreadAudit(input);
   const context = checkContext(input);
   const findings = GCS_CHECK_FUNCTIONS.flatMap((check) => runCheck(check, context));
+  const sources = { policy: input.source, metadata: input.metadataSource ?? "bucket metadata" };
 
   return {
     bucket: input.bucket,
     provider: "gcs",
     use: "delivery",
     operations: Object.values(context.operations),
-    findings: findings.map((raw) => locate(raw, context.policy, input.source)),
+    findings: [
+      ...(input.readFindings ?? []),
+      ...findings.map((raw) => locate(raw, context.policy, sources)),
+    ],
     predictedChips: predictChips(context.operations, context.metadata),
+  };
+}
+
+/** The audit of a bucket whose IAM policy could not be read: nothing is evaluated. */
+function unreadAudit(input: GcsAuditInput): BucketAudit {
+  return {
+    bucket: input.bucket,
+    provider: "gcs",
+    use: "delivery",
+    operations: [],
+    findings: input.readFindings ?? [],
+    predictedChips: { write: "unknown" },
+    chipsUnknownBecause: "the IAM policy could not be read (see AUDIT-COULD-NOT-READ)",
   };
 }
 
@@ -82,14 +111,66 @@ export async function readGcsAuditInput(
 ): Promise<GcsAuditInput> {
   const { readBucketState } = await import("./live.js");
   const state = await readBucketState(target.bucket, options);
+  const source = `IAM policy of gs://${target.bucket}`;
+  const metadataSource = `metadata of gs://${target.bucket}`;
+  const policy = checkedAnswer(state.iamPolicy, source, parseGcsIamPolicy, state.policyError);
+  const metadata =
+    state.metadata === undefined
+      ? { value: undefined }
+      : checkedAnswer(state.metadata, metadataSource, parseGcsMetadata);
+  const failures = [
+    ...("failed" in policy ? [couldNotRead("the IAM policy", target, policy.failed)] : []),
+    ...("failed" in metadata ? [couldNotRead("the metadata", target, metadata.failed)] : []),
+  ];
 
   return {
     bucket: target.bucket,
     prefix: target.prefix,
-    iamPolicy: state.iamPolicy,
-    metadata: state.metadata,
-    source: `IAM policy of gs://${target.bucket}`,
+    iamPolicy: "value" in policy ? policy.value : undefined,
+    metadata: "value" in metadata ? metadata.value : undefined,
+    source,
+    metadataSource,
+    ...(failures.length > 0 ? { readFindings: failures } : {}),
     ...(options.member ? { member: options.member } : {}),
+  };
+}
+
+/**
+ * A server's answer, kept only when it has the documented shape: an HTML page from a proxy, an
+ * empty body or a policy of another shape is a bad answer (a finding), not the user's input
+ * error, so it never exits 2.
+ */
+function checkedAnswer(
+  answer: unknown,
+  source: string,
+  parse: (value: unknown, field: string) => unknown,
+  readError?: string,
+): { value: unknown } | { failed: string } {
+  if (readError !== undefined) return { failed: readError };
+  if (answer === undefined || answer === "") return { failed: "the answer is empty" };
+  try {
+    parse(answer, source);
+    return { value: answer };
+  } catch (error) {
+    if (!(error instanceof NimbleError)) throw error;
+    const why = error.message.startsWith(`${source}: `)
+      ? error.message.slice(source.length + 2)
+      : error.message;
+    return { failed: `the answer is not ${shapeName(source)}: ${redact(printable(why))}` };
+  }
+}
+
+function shapeName(source: string): string {
+  return source.startsWith("IAM policy") ? "an IAM policy" : "bucket metadata";
+}
+
+function couldNotRead(what: string, target: Target, reason: string): Finding {
+  const api = what === "the IAM policy" ? "storage.buckets.getIamPolicy" : "storage.buckets.get";
+  return {
+    id: "AUDIT-COULD-NOT-READ",
+    severity: severityOf("AUDIT-COULD-NOT-READ"),
+    message: `could not read ${what} (${api}) of gs://${target.bucket}: ${reason}`,
+    location: { source: `gs://${target.bucket}` },
   };
 }
 
@@ -104,10 +185,15 @@ function runCheck(check: GcsCheck, context: GcsCheckContext): RawGcsFinding[] {
 }
 
 /**
- * Binds the registry's severity and locates the finding: source, `bindings[i]` and the binding's
- * role (GCS bindings have no Sid).
+ * Binds the registry's severity and locates the finding: in the IAM policy (`bindings[i]` and the
+ * binding's role; GCS bindings have no Sid) or in the metadata file (`retentionPolicy`).
  */
-function locate(raw: RawGcsFinding, policy: GcsIamPolicy, source: string): Finding {
+function locate(
+  raw: RawGcsFinding,
+  policy: GcsIamPolicy,
+  sources: { policy: string; metadata: string },
+): Finding {
+  const source = raw.file === "metadata" ? sources.metadata : sources.policy;
   const info = GCS_CHECKS.find((c) => c.id === raw.id);
   const match = raw.path === undefined ? null : /^bindings\[(\d+)\]/.exec(raw.path);
   const index = match ? Number(match[1]) : undefined;

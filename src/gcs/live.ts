@@ -1,6 +1,6 @@
 import type { Storage } from "@google-cloud/storage";
-import { NimbleError } from "../errors.js";
 import { assertNotDeleteRequest } from "../policy/guard.js";
+import { printable } from "../policy/names.js";
 import { redact } from "../report/redact.js";
 
 /**
@@ -67,17 +67,20 @@ export async function makeStorage(options: GcsClientOptions): Promise<Storage> {
 
 /** A bucket's IAM policy and metadata as the JSON API returns them. */
 export interface BucketState {
-  iamPolicy: unknown;
+  /** The policy as the server answered (not yet checked); undefined when it could not be read */
+  iamPolicy?: unknown;
   metadata?: unknown;
+  /** Why the IAM policy could not be read (one line, redacted), when it could not */
+  policyError?: string;
 }
 
 /**
  * Reads a bucket's IAM policy (requested policy version 3, so conditions are included) and its
- * metadata. Metadata that cannot be read (no storage.buckets.get) is left out.
+ * metadata. Metadata that cannot be read (no storage.buckets.get) is left out; a policy that
+ * cannot be read is `policyError`, never a thrown error, so the audit can report it.
  * @param bucket - the bucket name
  * @param options - endpoint or injected client
- * @returns the policy and, when readable, the metadata
- * @throws NimbleError E_IO when the policy cannot be read
+ * @returns the policy and, when readable, the metadata, as the server answered them
  * @see https://cloud.google.com/storage/docs/json_api/v1/buckets/getIamPolicy
  */
 export async function readBucketState(
@@ -86,22 +89,25 @@ export async function readBucketState(
 ): Promise<BucketState> {
   const storage = await makeStorage(options);
   const handle = storage.bucket(bucket);
-  const [iamPolicy] = await handle.iam
-    .getPolicy({ requestedPolicyVersion: 3 })
-    .catch((error: unknown) => {
-      throw new NimbleError(
-        "E_IO",
-        redact(`cannot read the IAM policy of gs://${bucket}: ${text(error)}`),
-      );
-    });
+  const policy = await handle.iam.getPolicy({ requestedPolicyVersion: 3 }).then(
+    ([iamPolicy]): BucketState => ({ iamPolicy }),
+    (error: unknown): BucketState => ({ policyError: errorText(error) }),
+  );
   const metadata = await handle.getMetadata().then(
     ([value]) => value as unknown,
     () => undefined,
   );
 
-  return metadata === undefined ? { iamPolicy } : { iamPolicy, metadata };
+  return metadata === undefined ? policy : { ...policy, metadata };
 }
 
-function text(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** An error as one line: the HTTP status the client reports, then the message, redacted. */
+function errorText(error: unknown): string {
+  const shape = (typeof error === "object" && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  const message = typeof shape.message === "string" ? shape.message : String(error);
+  const status = typeof shape.code === "number" ? `HTTP ${shape.code}: ` : "";
+  return redact(printable(`${status}${message.split("\n")[0] ?? ""}`));
 }

@@ -55,6 +55,8 @@ export interface RawGcsFinding {
   message: string;
   /** JSON path in the IAM policy (`bindings[2].condition`) or the metadata (`retentionPolicy`) */
   path?: string;
+  /** Which input `path` is in. @default "policy" */
+  file?: "policy" | "metadata";
 }
 
 /**
@@ -72,4 +74,19 @@ export function gcsFinding<Id extends GcsFindingId>(
   const render = GCS_MESSAGES[id] as (values: MessageValues<Id>) => string;
 
   return { id, message: render(values), ...(path ? { path } : {}) };
+}
+
+/**
+ * A finding about a bucket setting, located in the metadata (file or live read), not the policy.
+ * @param id - the finding id
+ * @param values - the values its message names
+ * @param path - the JSON path in the metadata, e.g. `retentionPolicy`
+ * @returns the raw finding
+ */
+export function metadataFinding<Id extends GcsFindingId>(
+  id: Id,
+  values: MessageValues<Id>,
+  path: string,
+): RawGcsFinding {
+  return { ...gcsFinding(id, values, path), file: "metadata" };
 }

@@ -1,5 +1,6 @@
 import { inputError, NimbleError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
+import { parseJsonText } from "../../policy/json.js";
 import { checkAwsPrincipal, normalizePrefix, printable } from "../../policy/names.js";
 
 /**
@@ -89,11 +90,7 @@ export function withFlag<T>(flag: string, parse: () => T): T {
  * @throws NimbleError E_JSON naming the flag
  */
 export function jsonOf(text: string | undefined, flag: string): unknown {
-  try {
-    return JSON.parse(text ?? "") as unknown;
-  } catch {
-    throw new NimbleError("E_JSON", `${flag}: not valid JSON`, flag);
-  }
+  return parseJsonText(text ?? "", flag, { uniqueKeys: true });
 }
 
 /** Flags that give an S3 offline input: any of them makes the audit offline. */

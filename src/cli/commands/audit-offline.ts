@@ -96,7 +96,9 @@ async function ownershipOf(value: string, readFile: ReadFlagFile): Promise<strin
 
 function sourced(text: string, path: string, flag: string) {
   const source = sourceName(path);
-  return { document: withFlag(flag, () => parsePolicyText(text, source)), source };
+  // A key given twice would otherwise keep its last value silently (a Deny could read as Allow).
+  const document = withFlag(flag, () => parsePolicyText(text, source, { uniqueKeys: true }));
+  return { document, source };
 }
 
 /**
@@ -131,6 +133,7 @@ export async function gcsOfflineJob(
     iamPolicy,
     ...(metadataText !== undefined && {
       metadata: checkedMetadata(metadataText, args["bucket-metadata"] as string),
+      metadataSource: sourceName(args["bucket-metadata"] as string),
     }),
     ...member(args),
     source: path,

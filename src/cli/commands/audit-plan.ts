@@ -36,6 +36,8 @@ export type AuditJob = { name?: string } & (
       metadata?: unknown;
       member?: string;
       source: string;
+      /** The --bucket-metadata file, where metadata findings point */
+      metadataSource?: string;
     }
   | { kind: "gcs-live"; target: Target; member?: string }
 );

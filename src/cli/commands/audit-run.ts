@@ -85,8 +85,8 @@ async function runJob(job: AuditJob, plan: AuditPlan): Promise<BucketAudit> {
 async function runGcsJob(job: GcsJob, plan: AuditPlan): Promise<BucketAudit> {
   const gcs = await import("../../gcs/audit.js");
   if (job.kind === "gcs-offline") {
-    const { bucket, prefix, iamPolicy, metadata, member, source } = job;
-    return gcs.auditGcs({ bucket, prefix, iamPolicy, metadata, member, source });
+    const { bucket, prefix, iamPolicy, metadata, member, source, metadataSource } = job;
+    return gcs.auditGcs({ bucket, prefix, iamPolicy, metadata, member, source, metadataSource });
   }
 
   const input = await gcs.readGcsAuditInput(job.target, {
