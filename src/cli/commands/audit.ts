@@ -70,20 +70,35 @@ export const AUDIT_EXAMPLES: readonly { command: string; describe: string; offli
   { command: "--explain S3-LIST-ON-OBJECT-ARN", describe: "Explain a check", offline: true },
 ];
 
+/**
+ * An example as `audit --help` shows it: the command and a shell comment on one line, so the
+ * whole line can be copied and run.
+ * @param example - one of {@link AUDIT_EXAMPLES}
+ * @returns e.g. `$0 audit --explain S3-LIST-ON-OBJECT-ARN  # Explain a check`
+ */
+export function exampleLine(example: { command: string; describe: string }): string {
+  return `$0 audit ${example.command}  # ${example.describe}`;
+}
+
 const audit: Command = {
   command: "audit [target]",
   describe: "Audit a bucket's policies for Nimble, operation by operation",
   options: AUDIT_OPTIONS,
-  builder: (yargs: Argv) =>
-    yargs
+  builder: (yargs: Argv) => {
+    const built = yargs
       .positional("target", {
         type: "string",
         describe:
           "s3://BUCKET/PREFIX/ or gs://BUCKET/PREFIX/: read live, or, with offline files " +
           "(--policy, --iam-policy, ...), the bucket and prefix they belong to",
       })
-      .options(AUDIT_OPTIONS)
-      .example(AUDIT_EXAMPLES.map(({ command, describe }) => [`$0 audit ${command}`, describe])),
+      .options(AUDIT_OPTIONS);
+    // One column, and no wrapping: yargs breaks a long line into several, and a copied
+    // half-command fails. A terminal's own soft wrap keeps the line whole when copied.
+    return AUDIT_EXAMPLES.reduce((y, example) => y.example(exampleLine(example), ""), built).wrap(
+      null,
+    );
+  },
   run: runAuditCommand,
 };
 
