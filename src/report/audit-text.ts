@@ -2,6 +2,7 @@ import type { BucketAudit, Finding, OperationVerdict } from "../audit/types.js";
 import type { Decision } from "../policy/eval/types.js";
 import { CHIPS } from "../probe/types.js";
 import type { ProbeStatus } from "../probe/types.js";
+import { terminalText } from "./escape.js";
 import { redact } from "./redact.js";
 
 /**
@@ -47,29 +48,39 @@ export function bucketHeading(audit: BucketAudit): string {
 
 function bucketText(audit: BucketAudit): string {
   return [
-    bucketHeading(audit),
+    inline(bucketHeading(audit)),
     "  Operations:",
     ...audit.operations.map(operationLine),
     ...(audit.operations.length === 0 ? ["    (none evaluated)"] : []),
     `  Findings: ${audit.findings.length === 0 ? "none" : ""}`.trimEnd(),
     ...audit.findings.map(findingLines),
-    `  Predicted Test Connection: ${chipsText(audit)}`,
+    `  Predicted Test Connection: ${inline(chipsText(audit))}`,
   ].join("\n");
+}
+
+/**
+ * A field that may carry outside text (a live policy's Sid or condition key, a server's error
+ * message, an IAM member, a --config name) on one terminal line: control characters, escape
+ * sequences and line breaks included, are shown as `\uXXXX`, so they cannot move the cursor,
+ * recolour or forge report lines.
+ */
+function inline(text: string): string {
+  return terminalText(text).replace(/\n/g, "\\u000a");
 }
 
 function operationLine(op: OperationVerdict): string {
   const label = op.operation ? `${op.operation} ${op.action}` : `${op.action} ${op.resource}`;
   const depends = op.dependsOn.length > 0 ? ` on ${op.dependsOn.join(", ")}` : "";
   const info = op.informational ? " (not needed by Nimble)" : "";
-  return `    ${MARK[op.decision]} ${label}: ${op.decision}${depends}${info}`;
+  return `    ${MARK[op.decision]} ${inline(label)}: ${op.decision}${inline(depends)}${info}`;
 }
 
 function findingLines(finding: Finding): string {
   const where = locationText(finding);
   return [
-    `    ${finding.severity.toUpperCase()} ${finding.id}: ${finding.message}`,
-    ...(where ? [`      at ${where}`] : []),
-    ...(finding.fix ? [`      fix: ${finding.fix}`] : []),
+    `    ${finding.severity.toUpperCase()} ${inline(finding.id)}: ${inline(finding.message)}`,
+    ...(where ? [`      at ${inline(where)}`] : []),
+    ...(finding.fix ? [`      fix: ${inline(finding.fix)}`] : []),
   ].join("\n");
 }
 
