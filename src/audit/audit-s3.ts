@@ -191,10 +191,14 @@ function runCheck(check: Check, context: CheckContext): RawFinding[] {
 }
 
 function withSeverity(finding: RawFinding): Finding {
-  const { id, message, location } = finding;
-  return location
-    ? { id, severity: severityOf(id), message, location }
-    : { id, severity: severityOf(id), message };
+  const { id, message, location, fix } = finding;
+  return {
+    id,
+    severity: severityOf(id),
+    message,
+    ...(location && { location }),
+    ...(fix !== undefined && { fix }),
+  };
 }
 
 /** Effective decision of an operation: both the bucket and (if any) the key policy must allow. */

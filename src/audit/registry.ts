@@ -30,7 +30,7 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     explanation:
       "The customer's policy does not allow one of the requests Nimble makes. An explicit Deny " +
       "names the statement that refuses it; an implicit denial means no statement grants it.",
-    fix: "Run the nimble-bucket policy ... --merge command the finding names, or remove the Deny.",
+    fix: "Add the grant (nimble-bucket policy s3|kms ... --merge), or narrow the Deny that refuses it.",
     see: `${IAM_GUIDE}reference_policies_evaluation-logic.html`,
   },
   {
@@ -188,11 +188,11 @@ export const S3_CHECKS: readonly CheckInfo[] = [
   {
     id: "S3-WRITE-OUTSIDE-OUTPUT",
     severity: "warning",
-    title: "Nimble may write outside its output prefix",
+    title: "Nimble may write outside the prefix it writes to",
     explanation:
-      "The policy lets Nimble's principal put objects outside the " +
-      "prefix it writes to (for Jobs, into the input prefix too).",
-    fix: "Limit s3:PutObject to arn:aws:s3:::BUCKET/OUTPUT/*.",
+      "The policy lets Nimble's principal put objects outside the prefix it writes to (Jobs: " +
+      "the output prefix, so also into the input prefix; delivery: the storage_url prefix).",
+    fix: "Limit s3:PutObject to arn:aws:s3:::BUCKET/PREFIX/* for the prefix Nimble writes to.",
     see: `${IAM_GUIDE}reference_policies_elements_resource.html`,
   },
   {
@@ -200,9 +200,9 @@ export const S3_CHECKS: readonly CheckInfo[] = [
     severity: "warning",
     title: "Object actions for Nimble are granted on the whole bucket, not its prefixes",
     explanation:
-      "A Resource of arn:aws:s3:::BUCKET/* (or *) covers every key. Nimble " +
-      "reads only the input prefix and writes only the output prefix.",
-    fix: "Scope the Resource to the input and output prefixes.",
+      "A Resource of arn:aws:s3:::BUCKET/* (or *) covers every key. Jobs read only the input " +
+      "prefix and write only the output prefix; delivery writes only under the storage_url prefix.",
+    fix: "Scope the Resource to the prefixes Nimble uses (the finding names them).",
     see: `${IAM_GUIDE}reference_policies_elements_resource.html`,
   },
   {
@@ -245,8 +245,8 @@ export const S3_CHECKS: readonly CheckInfo[] = [
       "S3 calls kms:Decrypt as the requester to read SSE-KMS objects and to complete " +
       "multipart uploads, so reads fail and large uploads fail at UploadPart.",
     fix:
-      "Add kms:Decrypt to Nimble's key-policy statement: " +
-      "nimble-bucket policy kms --for USE --merge KEY-POLICY.json.",
+      "Add kms:Decrypt to Nimble's key-policy statement " +
+      "(nimble-bucket policy kms --merge), or narrow the Deny.",
     see: `${S3_GUIDE}mpuoverview.html#mpuAndPermissions`,
   },
   {
@@ -257,8 +257,8 @@ export const S3_CHECKS: readonly CheckInfo[] = [
       "S3 calls kms:GenerateDataKey as the requester to encrypt " +
       "each new SSE-KMS object, so Nimble's uploads fail.",
     fix:
-      "Add kms:GenerateDataKey to Nimble's key-policy statement: " +
-      "nimble-bucket policy kms --for USE --merge KEY-POLICY.json.",
+      "Add kms:GenerateDataKey to Nimble's key-policy statement " +
+      "(nimble-bucket policy kms --merge), or narrow the Deny.",
     see: `${S3_GUIDE}UsingKMSEncryption.html`,
   },
   {

@@ -86,7 +86,11 @@ function createBucketWide(context: GcsCheckContext): RawGcsFinding[] {
   if (outside.decision !== "allowed") return [];
 
   const path = outside.statements[0]?.path;
-  return [gcsFinding("GCS-CREATE-BUCKET-WIDE", context, path)];
+  const name = `projects/_/buckets/${context.bucket}/objects/${context.prefix}`;
+  const fix =
+    "With uniform bucket-level access on, add the IAM condition " +
+    `resource.name.startsWith("${name}") to the binding.`;
+  return [{ ...gcsFinding("GCS-CREATE-BUCKET-WIDE", context, path), fix }];
 }
 
 function bucketGetNotGranted(context: GcsCheckContext): RawGcsFinding[] {

@@ -209,5 +209,6 @@ function locate(
       ...(index === undefined ? {} : { statementIndex: index }),
       ...(role ? { role } : {}),
     },
+    ...(raw.fix === undefined ? {} : { fix: raw.fix }),
   };
 }

@@ -49,8 +49,8 @@ export const GCS_CHECKS: readonly CheckInfo[] = [
     severity: "warning",
     title: "Nimble can create objects anywhere in the bucket, not only under the prefix",
     explanation:
-      "The create grant has no condition on the object name, so it also covers other prefixes " +
-      "(input/ included).",
+      "The create grant has no condition on the object name, so it also covers every other " +
+      "prefix of the bucket, not only the storage_url prefix Nimble delivers to.",
     fix: 'With uniform access on, add resource.name.startsWith("projects/_/buckets/B/objects/P").',
     see: "https://cloud.google.com/storage/docs/access-control/iam#conditions",
   },

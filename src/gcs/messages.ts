@@ -57,6 +57,8 @@ export interface RawGcsFinding {
   path?: string;
   /** Which input `path` is in. @default "policy" */
   file?: "policy" | "metadata";
+  /** This finding's own fix line, when the registry's generic one does not fit its case */
+  fix?: string;
 }
 
 /**

@@ -130,12 +130,15 @@ function missingKmsAction(context: CheckContext, action: string, id: string): Ra
   return refused.slice(0, 1).map((op) => {
     const deny = op.evaluation.statements.find((s) => s.effect === "Deny");
     const deniedBy = deny ? ` (denied by ${deny.path})` : "";
-    const fix = deny
+    const command = deny
       ? ""
       : `; add it to Nimble's statement (Sid ${kmsSid(context.use)}): ${kmsMergeCommand(context)}`;
     return {
       id,
-      message: `the key policy does not allow ${context.principal} ${action}${deniedBy}${fix}`,
+      message: `the key policy does not allow ${context.principal} ${action}${deniedBy}${command}`,
+      fix: deny
+        ? `Narrow the Deny ${deny.path} of the key policy, or exempt Nimble's principal from it.`
+        : "Run the nimble-bucket policy kms ... --merge command above and apply the key policy.",
       location: deny
         ? {
             source: context.keyPolicy!.source,

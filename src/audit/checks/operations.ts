@@ -66,10 +66,14 @@ function explicitFinding(context: CheckContext, group: Refusal[]): RawFinding {
   const deny = denyOf(first.op)!;
   const name = deny.sid ? `${deny.path} (Sid ${deny.sid})` : deny.path;
   const verb = group.length === 1 ? "is" : "are";
+  const policy = first.policyKind === "key" ? "key policy" : "bucket policy";
   return {
     id: "S3-OPERATION-DENIED",
     message: `${group.map(label).join(", ")} ${verb} explicitly denied by ${name}`,
     location: firstStatementLocation(context, first.op, first.policyKind === "key"),
+    fix:
+      `Narrow the Deny ${name} of the ${policy}, or exempt Nimble's principal from it ` +
+      "(an aws:PrincipalArn condition); adding an Allow does not help, a Deny always wins.",
   };
 }
 
@@ -88,6 +92,10 @@ function implicitFinding(context: CheckContext, refusal: Refusal): RawFinding {
     id: "S3-OPERATION-DENIED",
     message: `${what} not allowed: no statement grants it to ${context.principal}; ${fix}`,
     location: firstStatementLocation(context, op, policyKind === "key"),
+    fix:
+      policyKind === "key"
+        ? "Run the nimble-bucket policy kms ... --merge command above and apply the key policy."
+        : "Run the nimble-bucket policy s3 ... --merge command above and apply the bucket policy.",
   };
 }
 

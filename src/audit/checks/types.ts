@@ -74,6 +74,8 @@ export interface RawFinding {
   id: string;
   message: string;
   location?: FindingLocation;
+  /** This finding's own fix line, when the registry's generic one does not fit its case */
+  fix?: string;
 }
 
 /** One check: a name for "could not evaluate" findings and a pure function. */

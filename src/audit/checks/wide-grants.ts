@@ -95,6 +95,7 @@ export const writeOutsideOutput: Check = {
           `Nimble may s3:PutObject outside ${context.outputPrefix}, ` +
           `e.g. ${allowed.join(", ")}`,
         location: { source: policy.source, path: "Statement" },
+        fix: `Limit s3:PutObject to ${objectArn(context, context.outputPrefix)}*.`,
       },
     ];
   },
@@ -111,17 +112,38 @@ export const objectActionsWholeBucket: Check = {
     return statementsWithEffect(context.bucketPolicy, "Allow")
       .map(({ statement, index }) => ({ index, actions: wholeBucketActions(context, statement) }))
       .filter(({ actions }) => actions.length > 0)
-      .map(({ index, actions }) =>
-        finding(
+      .map(({ index, actions }) => ({
+        ...finding(
           context,
           "S3-OBJECT-ACTIONS-WHOLE-BUCKET",
           index,
           "Resource",
-          `grants Nimble ${actions.join(", ")} on every key, not only its prefixes`,
+          `grants Nimble ${actions.join(", ")} on every key, not only ${prefixesText(context)}`,
         ),
-      );
+        fix: scopeFix(context),
+      }));
   },
 };
+
+function prefixesText(context: CheckContext): string {
+  return context.use === "delivery"
+    ? `its prefix ${context.outputPrefix}`
+    : `its prefixes ${context.inputPrefix} and ${context.outputPrefix}`;
+}
+
+/**
+ * Where the Resource should point: delivery writes only under its storage_url prefix; Jobs read
+ * the input prefix and read and write the output prefix (Nimble's Jobs template).
+ */
+function scopeFix(context: CheckContext): string {
+  const arn = (prefix: string) => `${objectArn(context, prefix)}*`;
+  if (context.use === "delivery")
+    return `Scope the Resource to ${arn(context.outputPrefix)} (the storage_url prefix).`;
+  return (
+    `Scope the Resource to ${arn(context.inputPrefix)} (s3:GetObject) and ` +
+    `${arn(context.outputPrefix)} (read and write).`
+  );
+}
 
 function wholeBucketActions(context: CheckContext, statement: Statement): string[] {
   const resource = objectArn(context, OUTSIDE_KEY);
