@@ -1,12 +1,13 @@
 // Cold start of `nimble-bucket policy s3 --bucket example-bucket` and of the README's main job, the
 // offline audit, against `node -e 0`, measured in the same run with alternating launches; prints
-// medians and each one's ratio to the baseline (goal: under 1.5x).
+// medians and each one's ratio to the baseline. The goal (issue 2) is for `policy s3`: under
+// 1.5x, so nothing heavy is imported on that path; the audit's figure is reported alongside.
 // Needs the bundle: npm run build. Usage: node bench/cold-start.bench.mjs [RUNS]
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const GOAL = 1.5;
+const GOALS = { "nimble-bucket policy s3": 1.5 };
 const runs = Number(process.argv[2] ?? 40);
 const bin = fileURLToPath(new URL("../bin/nimble-bucket.js", import.meta.url));
 const bundle = new URL("../dist/bundle/nimble-bucket.mjs", import.meta.url);
@@ -59,5 +60,6 @@ console.log(`${BASELINE.padEnd(width)}${baseline.toFixed(1)} ms`);
 for (const name of Object.keys(subjects).filter((n) => n !== BASELINE)) {
   const cli = median(times[name]);
   const ratio = (cli / baseline).toFixed(2);
-  console.log(`${name.padEnd(width)}${cli.toFixed(1)} ms  ${ratio}x (goal < ${GOAL}x)`);
+  const goal = GOALS[name] ? ` (goal < ${GOALS[name]}x)` : "";
+  console.log(`${name.padEnd(width)}${cli.toFixed(1)} ms  ${ratio}x${goal}`);
 }

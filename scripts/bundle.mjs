@@ -16,7 +16,8 @@ import { readFile, rm } from "node:fs/promises";
 
 const root = new URL("../", import.meta.url);
 const pkg = JSON.parse(await readFile(new URL("package.json", root), "utf8"));
-const bundled = new Set(["yargs"]);
+// yargs and its parser are bundled: the fast path of every command parses with yargs-parser.
+const bundled = new Set(["yargs", "yargs-parser"]);
 const external = Object.keys(pkg.dependencies ?? {})
   .filter((name) => !bundled.has(name))
   .flatMap((name) => [name, `${name}/*`]);
