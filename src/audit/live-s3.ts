@@ -1,3 +1,4 @@
+import { guardAgainstDeletes } from "../probe/guard.js";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { NimbleError } from "../errors.js";
@@ -65,7 +66,8 @@ export async function readS3AuditInput(
   target: LiveS3Target,
   options: LiveS3Options = {},
 ): Promise<S3AuditInput> {
-  const s3 = options.s3 ?? (await makeS3Client(options));
+  // The audit only reads, but every S3 client nimble-bucket sends through refuses deletes.
+  const s3 = guardAgainstDeletes(options.s3 ?? (await makeS3Client(options)));
   const sdk = await import("@aws-sdk/client-s3");
   const bucket = target.bucket;
   const findings: Finding[] = [];

@@ -74,20 +74,6 @@ export async function readConfigText(file: string, io: CliIo): Promise<string> {
 }
 
 /**
- * Checks a flag that must be a positive number.
- * @param value - the parsed flag
- * @param field - the flag to name in the error
- * @returns the number
- * @throws NimbleError E_INPUT naming the flag
- */
-export function positiveNumber(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw inputError(field, "must be a positive number");
-  }
-  return value;
-}
-
-/**
  * Checks a flag that must be a whole number of at least 1 (a count such as `--concurrency`).
  * @param value - the parsed flag
  * @param field - the flag to name in the error

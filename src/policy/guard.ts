@@ -14,27 +14,10 @@ import {
  * one. A violation is a bug in a generator, so it throws rather than returning a finding.
  */
 
-/**
- * Every forbidden AWS action pattern (S3, then KMS), from the one list in forbidden-actions.ts
- * that the merged-policy check reads too.
- */
-export const FORBIDDEN_AWS_ACTIONS: readonly string[] = [
-  ...FORBIDDEN_S3_ACTIONS,
-  ...FORBIDDEN_KMS_ACTIONS,
-].map((forbidden) => forbidden.action);
-
 /** GCS roles a generator may bind: neither can delete or administer. */
 export const ALLOWED_GCS_ROLES: readonly string[] = [
   "roles/storage.objectCreator",
   "roles/storage.objectViewer",
-];
-
-/** GCS permissions no generated binding may carry. */
-export const FORBIDDEN_GCS_PERMISSIONS: readonly string[] = [
-  "storage.objects.delete",
-  "storage.buckets.delete",
-  "storage.buckets.setIamPolicy",
-  "storage.objects.setIamPolicy",
 ];
 
 /** Options of {@link assertNoDeleteRights}. */
@@ -81,8 +64,10 @@ function statementProblem(statement: Statement, admin: boolean): string | undefi
   return undefined;
 }
 
+const FORBIDDEN_ACTIONS = [...FORBIDDEN_S3_ACTIONS, ...FORBIDDEN_KMS_ACTIONS];
+
 function forbiddenHit(action: string, admin: boolean): ForbiddenAction | undefined {
-  return [...FORBIDDEN_S3_ACTIONS, ...FORBIDDEN_KMS_ACTIONS].find(
+  return FORBIDDEN_ACTIONS.find(
     (forbidden) =>
       (forbidden.kind === "delete" || !admin) && patternsOverlap(action, forbidden.action, true),
   );

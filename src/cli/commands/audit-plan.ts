@@ -5,7 +5,7 @@ import { inputError } from "../../errors.js";
 import type { Target } from "../../probe/target.js";
 import { parseTarget } from "../../probe/target.js";
 import type { AuditFormat } from "../../report/audit-report.js";
-import { readEndpoints } from "../common.js";
+import { positiveInteger, readEndpoints } from "../common.js";
 import type { CliIo } from "../io.js";
 import type { ReadFlagFile } from "./audit-flags.js";
 import {
@@ -125,10 +125,4 @@ function bucketOwner(value: unknown): { bucketOwner?: string } {
   if (typeof value !== "string" || !/^\d{12}$/.test(value))
     throw inputError("--bucket-owner", "must be a 12-digit AWS account id");
   return { bucketOwner: value };
-}
-
-function positiveInteger(value: unknown, flag: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
-    throw inputError(flag, "must be a whole number of at least 1");
-  return value;
 }
