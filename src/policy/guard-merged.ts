@@ -106,10 +106,46 @@ export function nimbleIdentities(principal: string): string[] {
 export function couldApplyToNimble(statement: Statement, principal: string): boolean {
   if (statement.NotPrincipal !== undefined) return !compilePrincipals(statement.NotPrincipal).any;
   if (statement.Principal === undefined) return true;
+  if (statement.Principal !== "*" && hasOpaquePrincipal(statement.Principal)) return true;
 
   const set = compilePrincipals(statement.Principal);
   const named = nimbleIdentities(principal).some((id) => principalMatches(set, principalInfo(id)));
-  return named || set.arns.some(isInNimbleAccount);
+  return named || set.arns.some((arn) => isInNimbleAccount(arn) || isSameIdentity(arn, principal));
+}
+
+/**
+ * A principal that cannot be told apart from Nimble here: a canonical user id (it names an AWS
+ * account, whose id is not known), a federated or otherwise unknown principal kind, or an AWS
+ * value that is neither an account id nor an ARN (a unique id such as AIDA…). Service principals
+ * are AWS services, never Nimble.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-bucket-user-policy-specifying-principal-intro.html
+ */
+function hasOpaquePrincipal(block: Exclude<Statement["Principal"], "*" | undefined>): boolean {
+  return Object.entries(block).some(([kind, values]) => {
+    if (kind === "Service") return false;
+    if (kind !== "AWS") return true;
+    return toList(values).some((value) => value !== "*" && !AWS_PRINCIPAL.test(value));
+  });
+}
+
+const AWS_PRINCIPAL = /^(\d{12}|arn:[^:]+:(iam|sts)::\d{12}:.+)$/;
+
+/**
+ * The merge's principal itself, compared as IAM compares names (case-insensitively), or a session
+ * of it when it is a role (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`).
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names
+ */
+function isSameIdentity(arn: string, principal: string): boolean {
+  if (arn.toLowerCase() === principal.toLowerCase()) return true;
+
+  const role = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal);
+  const session = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
+  return (
+    role !== null &&
+    session !== null &&
+    role[1] === session[1] &&
+    role[2]?.toLowerCase() === session[2]?.toLowerCase()
+  );
 }
 
 /**
@@ -136,23 +172,24 @@ function isInNimbleAccount(arn: string): boolean {
 }
 
 /**
- * True when Resource (or NotResource) could name the bucket or an object in it. A policy
- * variable could become anything, so it counts as `*`.
+ * True when Resource (or NotResource) could name the bucket or an object in it, compared without
+ * regard to case (the guard errs towards refusing). A policy variable could become anything: in
+ * Resource it counts as `*`; in NotResource the entry may exclude nothing, so it is ignored.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
  */
 function couldNameBucket(statement: Statement, bucket: string): boolean {
   const bucketArn = `arn:aws:s3:::${bucket}`;
   const objects = `${bucketArn}/*`;
   if (statement.NotResource !== undefined) {
-    const excluded = toList(statement.NotResource).map(widenVariables);
-    const coversBucket = excluded.some((p) => patternsOverlap(p, bucketArn, false));
-    return !(coversBucket && excluded.some((p) => patternCovers(p, objects, false)));
+    const excluded = toList(statement.NotResource).filter((p) => !/\$\{/.test(p));
+    const coversBucket = excluded.some((p) => patternsOverlap(p, bucketArn, true));
+    return !(coversBucket && excluded.some((p) => patternCovers(p, objects, true)));
   }
   if (statement.Resource === undefined) return true;
 
   return toList(statement.Resource)
     .map(widenVariables)
-    .some((p) => patternsOverlap(p, bucketArn, false) || patternsOverlap(p, objects, false));
+    .some((p) => patternsOverlap(p, bucketArn, true) || patternsOverlap(p, objects, true));
 }
 
 function widenVariables(pattern: string): string {
