@@ -152,3 +152,27 @@ describe("nimbleKmsRequests", () => {
     });
   });
 });
+
+describe("the KMS calls S3 makes for Nimble", () => {
+  // IAM's documentation does not list S3 among the services that set aws:CalledVia, so a key
+  // policy conditioned on it cannot be decided here.
+  it("leave aws:CalledVia unknown, so a condition on it depends", async () => {
+    const { evaluatePolicy } = await import("../../src/policy/eval/evaluate.js");
+    const keyArn = "arn:aws:kms:us-east-1:111122223333:key/k";
+    const [request] = nimbleKmsRequests({ use: "jobs", keyArn });
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow" as const,
+          Principal: { AWS: "arn:aws:iam::744254827463:user/crawlit-scrapy" },
+          Action: "kms:Decrypt",
+          Resource: "*",
+          Condition: { "ForAnyValue:StringEquals": { "aws:CalledVia": "s3.amazonaws.com" } },
+        },
+      ],
+    };
+
+    expect(request && evaluatePolicy(policy, request).decision).toBe("depends");
+  });
+});

@@ -265,7 +265,9 @@ export interface NimbleKmsRequestOptions {
  * sees them: GetObject needs kms:Decrypt, PutObject kms:GenerateDataKey, and a multipart upload
  * (UploadPart / completing it) kms:Decrypt. Context: kms:CallerAccount = the principal's account,
  * kms:ViaService = s3.REGION.amazonaws.com (region from the key ARN), aws:ViaAWSService true,
- * aws:CalledVia s3.amazonaws.com; the encryption context is unknown (bucket keys change it).
+ * the encryption context is unknown (bucket keys change it), and so is aws:CalledVia: IAM's
+ * documentation names the services that set it, and S3's calls to KMS are not shown among them.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledvia
  * @param options - use, key ARN, principal override
  * @returns the requests, labelled with the S3 operation each serves
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
@@ -279,11 +281,13 @@ export function nimbleKmsRequests(options: NimbleKmsRequestOptions): NimbleReque
   const context = {
     ...base,
     "aws:ViaAWSService": "true",
-    "aws:CalledVia": "s3.amazonaws.com",
     "kms:CallerAccount": base["aws:PrincipalAccount"] ?? "",
     "kms:ViaService": `s3.${region}.amazonaws.com`,
   };
   const unknownKeys = unknownFor(options.now, [
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
     "kms:EncryptionContext:*",
     "kms:EncryptionContextKeys",
   ]);
