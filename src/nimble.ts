@@ -58,3 +58,23 @@ export interface NimbleScope {
 export function defaultPrincipal(use: Use): string {
   return use === "jobs" ? JOBS_PRINCIPAL : DELIVERY_PRINCIPAL;
 }
+
+/** A scope without its bucket, with every default applied. */
+export type ResolvedScope = Required<Omit<NimbleScope, "bucket">>;
+
+/**
+ * The one place the scope's defaults are applied: the Job prefixes, the delivery prefix and the
+ * use's Nimble principal. Values are returned as given (not normalized or checked).
+ * @param scope - use, and the optional prefixes and principal
+ * @returns the scope with `inputPrefix`, `outputPrefix`, `prefix` and `principal` filled in
+ * @see ../shared/nimble/facts.md (sections 1 to 4)
+ */
+export function resolveScope(scope: Omit<NimbleScope, "bucket">): ResolvedScope {
+  return {
+    use: scope.use,
+    inputPrefix: scope.inputPrefix ?? DEFAULT_INPUT_PREFIX,
+    outputPrefix: scope.outputPrefix ?? DEFAULT_OUTPUT_PREFIX,
+    prefix: scope.prefix ?? "",
+    principal: scope.principal ?? defaultPrincipal(scope.use),
+  };
+}

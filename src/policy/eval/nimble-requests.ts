@@ -6,12 +6,10 @@
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
  */
 import {
-  DEFAULT_INPUT_PREFIX,
-  DEFAULT_OUTPUT_PREFIX,
   TEST_OBJECT_NAME,
-  defaultPrincipal,
+  resolveScope,
   type NimbleScope,
-  type Use,
+  type ResolvedScope,
 } from "../../nimble.js";
 import type { EvalRequest } from "./types.js";
 
@@ -132,8 +130,9 @@ interface Spec {
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
  */
 export function nimbleRequests(options: NimbleRequestOptions): NimbleRequest[] {
-  const principal = options.principal ?? defaultPrincipal(options.use);
-  const specs = options.use === "jobs" ? jobsSpecs(options) : deliverySpecs(options.prefix ?? "");
+  const scope = resolveScope(options);
+  const principal = scope.principal;
+  const specs = scope.use === "jobs" ? jobsSpecs(scope) : deliverySpecs(scope.prefix);
   const base = principalContext(principal, options.now);
   return specs.map((spec) => ({
     operation: spec.operation,
@@ -151,9 +150,9 @@ export function nimbleRequests(options: NimbleRequestOptions): NimbleRequest[] {
  * the `ListBucket(bucket)` request carries s3:prefix = the input prefix and leaves s3:delimiter
  * and s3:max-keys unknown. The probe's list is known: prefix, max-keys 1, no delimiter.
  */
-function jobsSpecs(options: NimbleRequestOptions): Spec[] {
-  const input = options.inputPrefix ?? DEFAULT_INPUT_PREFIX;
-  const output = options.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
+function jobsSpecs(scope: ResolvedScope): Spec[] {
+  const input = scope.inputPrefix;
+  const output = scope.outputPrefix;
   const listUnknown = ["s3:delimiter", "s3:max-keys"];
   return [
     {
@@ -244,18 +243,9 @@ function deliverySpecs(prefix: string): Spec[] {
 }
 
 /** Options for {@link nimbleKmsRequests}. */
-export interface NimbleKmsRequestOptions {
-  use: Use;
+export interface NimbleKmsRequestOptions extends Omit<NimbleScope, "bucket"> {
   /** arn:aws:kms:REGION:ACCOUNT:key/ID */
   keyArn: string;
-  /** @default the use's Nimble principal */
-  principal?: string;
-  /** Jobs input prefix for labels. @default "input/" */
-  inputPrefix?: string;
-  /** Jobs output prefix for labels. @default "output/" */
-  outputPrefix?: string;
-  /** Delivery prefix for labels. @default "" */
-  prefix?: string;
   /** Makes aws:CurrentTime / aws:EpochTime known. */
   now?: Date;
 }
@@ -275,7 +265,8 @@ export interface NimbleKmsRequestOptions {
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
  */
 export function nimbleKmsRequests(options: NimbleKmsRequestOptions): NimbleRequest[] {
-  const principal = options.principal ?? defaultPrincipal(options.use);
+  const scope = resolveScope(options);
+  const principal = scope.principal;
   const region = options.keyArn.split(":")[3] ?? "";
   const base = principalContext(principal, options.now);
   const context = {
@@ -291,7 +282,7 @@ export function nimbleKmsRequests(options: NimbleKmsRequestOptions): NimbleReque
     "kms:EncryptionContext:*",
     "kms:EncryptionContextKeys",
   ]);
-  return kmsSpecs(options).map(([operation, action, testConnection]) => ({
+  return kmsSpecs(scope).map(([operation, action, testConnection]) => ({
     operation,
     principal,
     action,
@@ -304,17 +295,17 @@ export function nimbleKmsRequests(options: NimbleKmsRequestOptions): NimbleReque
 
 type KmsSpec = [string, string, ("read" | "write")[]?];
 
-function kmsSpecs(options: NimbleKmsRequestOptions): KmsSpec[] {
-  if (options.use === "delivery") {
-    const prefix = options.prefix ?? "";
+function kmsSpecs(scope: ResolvedScope): KmsSpec[] {
+  if (scope.use === "delivery") {
+    const prefix = scope.prefix;
     return [
       [`PutObject(${prefix}*)`, "kms:GenerateDataKey"],
       [`UploadPart(${prefix}*)`, "kms:Decrypt"],
       [`PutObject(${prefix}${TEST_OBJECT_NAME})`, "kms:GenerateDataKey", ["write"]],
     ];
   }
-  const input = options.inputPrefix ?? DEFAULT_INPUT_PREFIX;
-  const output = options.outputPrefix ?? DEFAULT_OUTPUT_PREFIX;
+  const input = scope.inputPrefix;
+  const output = scope.outputPrefix;
   return [
     [`GetObject(${input}*)`, "kms:Decrypt"],
     [`GetObject(${output}*)`, "kms:Decrypt"],

@@ -1,11 +1,6 @@
 import { inputError } from "../../errors.js";
-import type { NimbleScope, Use } from "../../nimble.js";
-import {
-  DEFAULT_INPUT_PREFIX,
-  DEFAULT_OUTPUT_PREFIX,
-  SIDS,
-  defaultPrincipal,
-} from "../../nimble.js";
+import type { NimbleScope, ResolvedScope, Use } from "../../nimble.js";
+import { SIDS, resolveScope } from "../../nimble.js";
 import { escapeIamLiteral } from "../escape.js";
 import { assertNoDeleteRights } from "../guard.js";
 import { checkAwsPrincipal, checkS3BucketName, normalizePrefix } from "../names.js";
@@ -47,11 +42,13 @@ export function s3OwnedSids(use: Use): string[] {
  */
 export function s3PolicyStatements(options: S3PolicyOptions): Statement[] {
   const bucket = escapeIamLiteral(checkS3BucketName(options.bucket));
-  const principal = { AWS: checkAwsPrincipal(options.principal ?? defaultPrincipal(options.use)) };
+  const scope = resolveScope(options);
+  const principal = { AWS: checkAwsPrincipal(scope.principal) };
+  const documented = options.documented ?? false;
   const statements =
-    options.use === "jobs"
-      ? jobsStatements(bucket, principal, options)
-      : deliveryStatements(bucket, principal, options);
+    scope.use === "jobs"
+      ? jobsStatements(bucket, principal, scope, documented)
+      : deliveryStatements(bucket, principal, scope, documented);
 
   return [...assertNoDeleteRights(statements)];
 }
@@ -71,15 +68,12 @@ type AwsPrincipal = { AWS: string };
 function jobsStatements(
   bucket: string,
   Principal: AwsPrincipal,
-  options: S3PolicyOptions,
+  scope: ResolvedScope,
+  documented: boolean,
 ): Statement[] {
-  if (options.documented) throw inputError("--documented", "applies to --for delivery only");
-  const input = prefixArn(bucket, options.inputPrefix ?? DEFAULT_INPUT_PREFIX, "--input-prefix");
-  const output = prefixArn(
-    bucket,
-    options.outputPrefix ?? DEFAULT_OUTPUT_PREFIX,
-    "--output-prefix",
-  );
+  if (documented) throw inputError("--documented", "applies to --for delivery only");
+  const input = prefixArn(bucket, scope.inputPrefix, "--input-prefix");
+  const output = prefixArn(bucket, scope.outputPrefix, "--output-prefix");
 
   return [
     statement(SIDS.listBucket, Principal, "s3:ListBucket", `arn:aws:s3:::${bucket}`),
@@ -96,16 +90,17 @@ function jobsStatements(
 function deliveryStatements(
   bucket: string,
   Principal: AwsPrincipal,
-  options: S3PolicyOptions,
+  scope: ResolvedScope,
+  documented: boolean,
 ): Statement[] {
   const bucketArn = `arn:aws:s3:::${bucket}`;
-  if (options.documented) {
-    if (options.prefix) throw inputError("--prefix", "cannot be combined with --documented");
+  if (documented) {
+    if (scope.prefix) throw inputError("--prefix", "cannot be combined with --documented");
     const actions = ["s3:PutObject", "s3:PutObjectAcl", "s3:GetBucketLocation"];
     return [statement(SIDS.delivery, Principal, actions, [bucketArn, `${bucketArn}/*`])];
   }
 
-  const objects = prefixArn(bucket, options.prefix ?? "", "--prefix");
+  const objects = prefixArn(bucket, scope.prefix, "--prefix");
   return [
     statement(DELIVERY_LOCATION_SID, Principal, "s3:GetBucketLocation", bucketArn),
     statement(SIDS.delivery, Principal, ["s3:PutObject", "s3:PutObjectAcl"], objects),
