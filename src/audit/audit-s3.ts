@@ -16,7 +16,7 @@ import type {
   KeyMetadata,
   SourcedPolicy,
 } from "./checks/types.js";
-import { severityOf } from "./registry.js";
+import { runGuarded, severityOf } from "./run-checks.js";
 import type { BucketAudit, Finding, OperationVerdict } from "./types.js";
 
 /**
@@ -176,18 +176,14 @@ export function runChecks(checks: readonly Check[], context: CheckContext): Find
 }
 
 function runCheck(check: Check, context: CheckContext): RawFinding[] {
-  try {
-    return check.run(context);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return [
-      {
-        id: "AUDIT-CHECK-FAILED",
-        message: `check ${check.name} could not evaluate: ${reason.split("\n")[0]}`,
-        location: context.bucketPolicy ? { source: context.bucketPolicy.source } : undefined,
-      },
-    ];
-  }
+  return runGuarded(
+    () => check.run(context),
+    (reason) => ({
+      id: "AUDIT-CHECK-FAILED",
+      message: `check ${check.name} could not evaluate: ${reason.split("\n")[0]}`,
+      location: context.bucketPolicy ? { source: context.bucketPolicy.source } : undefined,
+    }),
+  );
 }
 
 function withSeverity(finding: RawFinding): Finding {

@@ -5,7 +5,7 @@ import type { S3AuditInput } from "./audit-s3.js";
 import { checkContext } from "./audit-s3.js";
 import type { EvaluatedOperation } from "./checks/types.js";
 import { failureText } from "./live-s3.js";
-import { severityOf } from "./registry.js";
+import { severityOf } from "./run-checks.js";
 import type { Finding } from "./types.js";
 
 /**

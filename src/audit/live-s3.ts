@@ -8,7 +8,7 @@ import type { S3AuditInput } from "./audit-s3.js";
 import type { DefaultEncryption, KeyMetadata, SourcedPolicy } from "./checks/types.js";
 import type { Finding } from "./types.js";
 import { redact } from "../report/redact.js";
-import { severityOf } from "./registry.js";
+import { couldNotRead, messageWithoutSource, severityOf } from "./run-checks.js";
 
 /**
  * Reads a bucket's policy and settings live, with the standard AWS credential chain, and returns
@@ -77,7 +77,7 @@ export async function readS3AuditInput(
     reads += 1;
     const result = await call();
     if ("failed" in result) {
-      findings.push(couldNotRead(what, bucket, result.failed));
+      findings.push(couldNotRead(what, `s3://${bucket}`, result.failed));
       failedNames.push(result.name);
     }
     return "value" in result ? result.value : undefined;
@@ -154,7 +154,8 @@ async function readKey(
   if (!keyId || !encryption.SSEAlgorithm?.startsWith("aws:kms")) return {};
 
   const result = await readKeyPolicy(keyId, options);
-  for (const [what, reason] of result.failures) findings.push(couldNotRead(what, bucket, reason));
+  for (const [what, reason] of result.failures)
+    findings.push(couldNotRead(what, `s3://${bucket}`, reason));
   const failed = result.keyPolicy === undefined && result.failures.length > 0;
   return {
     keyMetadata: result.keyMetadata,
@@ -257,15 +258,6 @@ function missingBucket(target: LiveS3Target): S3AuditInput {
   return { ...target, bucketMissing: true, readFindings: [finding] };
 }
 
-function couldNotRead(what: string, bucket: string, reason: string): Finding {
-  return {
-    id: "AUDIT-COULD-NOT-READ",
-    severity: severityOf("AUDIT-COULD-NOT-READ"),
-    message: `could not read ${what} of s3://${bucket}: ${reason}`,
-    location: { source: `s3://${bucket}` },
-  };
-}
-
 /** A server's answer that is not what the API documents (HTML, empty, not a policy). */
 class BadAnswer extends Error {
   override readonly name = "BadAnswer";
@@ -287,9 +279,7 @@ function policyAnswer(text: string | undefined, source: string): SourcedPolicy {
     return { document: parsePolicyText(text, source, { uniqueKeys: true }), source };
   } catch (error) {
     if (!(error instanceof NimbleError)) throw error;
-    const why = error.message.startsWith(`${source}: `)
-      ? error.message.slice(source.length + 2)
-      : error.message;
+    const why = messageWithoutSource(error, source);
     throw new BadAnswer(`the answer is not a policy: ${printable(why)}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { CheckInfo, Severity } from "./types.js";
+import type { CheckInfo } from "./types.js";
 
 const IAM_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/";
 const S3_GUIDE = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/";
@@ -368,13 +368,4 @@ export function findCheck(
 ): CheckInfo | undefined {
   const wanted = id.toUpperCase();
   return checks.find((check) => check.id === wanted);
-}
-
-/**
- * The severity a finding with this id gets.
- * @param id - the check id
- * @returns the registered severity; `error` for an unknown id, so nothing slips through
- */
-export function severityOf(id: string): Severity {
-  return findCheck(id)?.severity ?? "error";
 }

@@ -1,5 +1,5 @@
 import type { Storage } from "@google-cloud/storage";
-import { severityOf } from "../audit/registry.js";
+import { couldNotRead, messageWithoutSource, runGuarded, severityOf } from "../audit/run-checks.js";
 import type { BucketAudit, Finding } from "../audit/types.js";
 import { NimbleError } from "../errors.js";
 import { GCS_DELIVERY_MEMBER } from "../nimble.js";
@@ -119,8 +119,8 @@ export async function readGcsAuditInput(
       ? { value: undefined }
       : checkedAnswer(state.metadata, metadataSource, parseGcsMetadata);
   const failures = [
-    ...("failed" in policy ? [couldNotRead("the IAM policy", target, policy.failed)] : []),
-    ...("failed" in metadata ? [couldNotRead("the metadata", target, metadata.failed)] : []),
+    ...("failed" in policy ? [readFailure("the IAM policy", target, policy.failed)] : []),
+    ...("failed" in metadata ? [readFailure("the metadata", target, metadata.failed)] : []),
   ];
 
   return {
@@ -153,9 +153,7 @@ function checkedAnswer(
     return { value: answer };
   } catch (error) {
     if (!(error instanceof NimbleError)) throw error;
-    const why = error.message.startsWith(`${source}: `)
-      ? error.message.slice(source.length + 2)
-      : error.message;
+    const why = messageWithoutSource(error, source);
     return { failed: `the answer is not ${shapeName(source)}: ${redact(printable(why))}` };
   }
 }
@@ -164,24 +162,17 @@ function shapeName(source: string): string {
   return source.startsWith("IAM policy") ? "an IAM policy" : "bucket metadata";
 }
 
-function couldNotRead(what: string, target: Target, reason: string): Finding {
+function readFailure(what: string, target: Target, reason: string): Finding {
   const api = what === "the IAM policy" ? "storage.buckets.getIamPolicy" : "storage.buckets.get";
-  return {
-    id: "AUDIT-COULD-NOT-READ",
-    severity: severityOf("AUDIT-COULD-NOT-READ"),
-    message: `could not read ${what} (${api}) of gs://${target.bucket}: ${reason}`,
-    location: { source: `gs://${target.bucket}` },
-  };
+  return couldNotRead(`${what} (${api})`, `gs://${target.bucket}`, reason);
 }
 
 /** A check that throws becomes GCS-CHECK-FAILED, and the run goes on. */
 function runCheck(check: GcsCheck, context: GcsCheckContext): RawGcsFinding[] {
-  try {
-    return check(context);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return [gcsFinding("GCS-CHECK-FAILED", { check: check.name, reason })];
-  }
+  return runGuarded(
+    () => check(context),
+    (reason) => gcsFinding("GCS-CHECK-FAILED", { check: check.name, reason }),
+  );
 }
 
 /**
@@ -194,14 +185,13 @@ function locate(
   sources: { policy: string; metadata: string },
 ): Finding {
   const source = raw.file === "metadata" ? sources.metadata : sources.policy;
-  const info = GCS_CHECKS.find((c) => c.id === raw.id);
   const match = raw.path === undefined ? null : /^bindings\[(\d+)\]/.exec(raw.path);
   const index = match ? Number(match[1]) : undefined;
   const role = index === undefined ? undefined : policy.bindings[index]?.role;
 
   return {
     id: raw.id,
-    severity: info?.severity ?? "warning",
+    severity: severityOf(raw.id, GCS_CHECKS),
     message: raw.message,
     location: {
       source,
