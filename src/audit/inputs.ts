@@ -1,3 +1,4 @@
+import { isRecord } from "../edge.js";
 import { inputError } from "../errors.js";
 import { parseJsonText } from "../policy/json.js";
 import { printable } from "../policy/names.js";
@@ -89,9 +90,8 @@ export function checkOwnership(value: string, field = "--ownership"): string {
 }
 
 function record(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw inputError(field, "must be a JSON object");
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw inputError(field, "must be a JSON object");
+  return value;
 }
 
 function requiredString(value: unknown, field: string): string {

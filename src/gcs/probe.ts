@@ -1,4 +1,5 @@
 import type { Bucket, Storage } from "@google-cloud/storage";
+import { isRecord, mediaType } from "../edge.js";
 import { NimbleError } from "../errors.js";
 import type { Use } from "../nimble.js";
 import { TEST_OBJECT_NAME } from "../nimble.js";
@@ -220,15 +221,6 @@ function headerOf(response: unknown, name: string): string | undefined {
 
 function optionalType(contentType: string | undefined): { contentType?: string } {
   return contentType === undefined ? {} : { contentType };
-}
-
-function mediaType(header: string | undefined): string | undefined {
-  const type = header?.split(";")[0]?.trim().toLowerCase();
-  return type === undefined || type === "" ? undefined : type.replace(/[^\w.+/-]/g, "?");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isOutcome(value: Outcome | JsonAnswer): value is Outcome {

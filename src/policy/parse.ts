@@ -1,3 +1,4 @@
+import { isRecord } from "../edge.js";
 import { NimbleError } from "../errors.js";
 import { parseJsonText, type JsonOptions } from "./json.js";
 import type { PolicyDocument, Statement } from "./types.js";
@@ -142,10 +143,6 @@ function checkCondition(value: unknown, path: string, problems: string[]): void 
       }
     }
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isStringList(value: unknown): boolean {

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { mediaType } from "../edge.js";
 
 /**
  * Refuses answers that are not S3's: a captive portal or proxy page answering 200 `text/html`, a
@@ -112,11 +113,6 @@ async function buffered(body: unknown): Promise<Uint8Array> {
     chunks.push(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
   }
   return Buffer.concat(chunks);
-}
-
-function mediaType(header: string | undefined): string | undefined {
-  const type = header?.split(";")[0]?.trim().toLowerCase();
-  return type === undefined || type === "" ? undefined : type.replace(/[^\w.+/-]/g, "?");
 }
 
 function notS3(problem: string, httpStatus: number | undefined): Error {

@@ -1,3 +1,4 @@
+import { firstLine, isRecord } from "../edge.js";
 import type { Use } from "../nimble.js";
 import { NOT_S3_ANSWER } from "./answer.js";
 import type { FailureKind } from "./messages.js";
@@ -225,7 +226,7 @@ function optionalRegion(region: string | undefined): { region?: string } {
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  return isRecord(value) ? value : {};
 }
 
 function numberOr(value: unknown): number | undefined {
@@ -234,8 +235,4 @@ function numberOr(value: unknown): number | undefined {
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0] ?? "";
 }

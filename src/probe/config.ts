@@ -1,5 +1,6 @@
 import type { Document } from "yaml";
 import { isMap, isNode, isScalar, isSeq, parseDocument } from "yaml";
+import { isRecord } from "../edge.js";
 import { NimbleError } from "../errors.js";
 import { printable } from "../policy/names.js";
 import type { Use } from "../nimble.js";
@@ -154,10 +155,8 @@ function firstOf<T>(searches: readonly (() => T | undefined)[]): T | undefined {
 }
 
 function asObject(value: unknown, path: string, source: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw fail(source, path, "must be an object");
-  }
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw fail(source, path, "must be an object");
+  return value;
 }
 
 function checkKeys(value: object, allowed: string[], path: string, source: string): void {
