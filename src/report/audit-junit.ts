@@ -1,4 +1,5 @@
 import type { BucketAudit, Severity } from "../audit/types.js";
+import { isOperationFailing, reachesFailOn } from "../audit/verdict.js";
 import { xmlEscape } from "./escape.js";
 import { redact } from "./redact.js";
 import { bucketHeading, locationText } from "./audit-text.js";
@@ -8,8 +9,6 @@ import { render } from "./templates.js";
  * The audit as JUnit XML for CI: one test suite per bucket, one test case per operation Nimble
  * needs (failing unless allowed) and one per finding (failing at or above `failOn`).
  */
-
-const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
 /**
  * @param audits - one audit per bucket
@@ -29,27 +28,25 @@ export async function renderAuditJunit(
     const operations = audit.operations.map((op) => ({
       classname,
       name: text(`${prefix}${op.operation ?? op.action} ${op.action} ${op.resource}`),
-      failure:
-        op.decision === "allowed" || op.informational === true
-          ? undefined
-          : {
-              type: op.decision,
-              message: text(
-                `${op.decision}${op.dependsOn.length > 0 ? ` on ${op.dependsOn.join(", ")}` : ""}`,
-              ),
-            },
+      failure: isOperationFailing(op)
+        ? {
+            type: op.decision,
+            message: text(
+              `${op.decision}${op.dependsOn.length > 0 ? ` on ${op.dependsOn.join(", ")}` : ""}`,
+            ),
+          }
+        : undefined,
     }));
     const findings = audit.findings.map((finding) => ({
       classname,
       name: text(`${prefix}${finding.id} ${locationText(finding)}`.trim()),
-      failure:
-        RANK[finding.severity] >= RANK[failOn]
-          ? {
-              type: finding.severity,
-              message: text(finding.message),
-              body: text(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message),
-            }
-          : undefined,
+      failure: reachesFailOn(finding.severity, failOn)
+        ? {
+            type: finding.severity,
+            message: text(finding.message),
+            body: text(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message),
+          }
+        : undefined,
     }));
     const cases = [...operations, ...findings];
     return {

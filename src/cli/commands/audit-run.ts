@@ -1,4 +1,5 @@
 import type { BucketAudit, Severity } from "../../audit/types.js";
+import { isOperationFailing, reachesFailOn } from "../../audit/verdict.js";
 import type { CliIo } from "../io.js";
 import type { AuditJob, AuditPlan } from "./audit-plan.js";
 
@@ -7,7 +8,6 @@ import type { AuditJob, AuditPlan } from "./audit-plan.js";
  * are imported on first use, so an offline S3 audit never loads them.
  */
 
-const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 const CLEAR_LINE = "\r\x1b[2K";
 
 type GcsJob = Extract<AuditJob, { kind: "gcs-offline" | "gcs-live" }>;
@@ -50,8 +50,8 @@ export async function runJobs(plan: AuditPlan, io: CliIo): Promise<BucketAudit[]
 export function passes(audit: BucketAudit, failOn: Severity): boolean {
   return (
     audit.operations.length > 0 &&
-    audit.operations.every((op) => op.informational === true || op.decision === "allowed") &&
-    audit.findings.every((f) => RANK[f.severity] < RANK[failOn])
+    !audit.operations.some(isOperationFailing) &&
+    !audit.findings.some((f) => reachesFailOn(f.severity, failOn))
   );
 }
 
