@@ -60,6 +60,22 @@ export function useOf(args: Record<string, unknown>): Use {
 }
 
 /**
+ * Reads the file a flag names, the one way every command does: a failure is one line naming the
+ * flag, the path and the reason (`--merge: cannot read FILE: reason`).
+ * @param io - reads it
+ * @param path - the file's path, or "-" for stdin
+ * @param flag - the flag to name in the error, e.g. --merge
+ * @returns its text
+ * @throws NimbleError E_INPUT naming the flag, the path and the reason
+ */
+export async function readFlagFile(io: CliIo, path: string, flag: string): Promise<string> {
+  return io.readInput(path).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw inputError(flag, `cannot read ${path}: ${reason}`);
+  });
+}
+
+/**
  * Reads the `--config` connections file.
  * @param file - its path, or "-" for stdin
  * @param io - reads it
@@ -67,10 +83,7 @@ export function useOf(args: Record<string, unknown>): Use {
  * @throws NimbleError E_INPUT naming --config and the reason
  */
 export async function readConfigText(file: string, io: CliIo): Promise<string> {
-  return io.readInput(file).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw inputError("--config", `cannot read ${file}: ${reason}`);
-  });
+  return readFlagFile(io, file, "--config");
 }
 
 /**

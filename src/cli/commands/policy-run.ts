@@ -9,9 +9,10 @@ import { parsePolicyText } from "../../policy/parse.js";
 import type { PolicyDocument, Statement } from "../../policy/types.js";
 import { POLICY_VERSION } from "../../policy/types.js";
 import { writeFileAtomic } from "../../policy/write.js";
-import { inputError } from "../../errors.js";
+import { readFlagFile } from "../common.js";
 import type { CliIo } from "../io.js";
 import { EXIT } from "../io.js";
+import { sourceName } from "./audit-flags.js";
 import type { GcsArgs, KmsArgs, S3Args } from "./policy.js";
 import { NOTES } from "./policy-notes.js";
 
@@ -146,8 +147,8 @@ async function mergeInput(
   scope: DeleteCheckScope,
   io: CliIo,
 ): Promise<Merged> {
-  const name = source === "-" ? "stdin" : source;
-  const text = await readMergeInput(source, io);
+  const name = sourceName(source);
+  const text = await readFlagFile(io, source, "--merge");
   const empty = text.trim() === "";
   const existing: PolicyDocument = empty
     ? { Version: POLICY_VERSION, Statement: [] }
@@ -157,15 +158,6 @@ async function mergeInput(
 
   const first = empty ? NOTES.emptyMerge(name, scope.kind) : mergeSummary(result);
   return { policy: result.policy, notes: [first] };
-}
-
-async function readMergeInput(source: string, io: CliIo): Promise<string> {
-  try {
-    return await io.readInput(source);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw inputError("--merge", `cannot read ${source} (${reason})`);
-  }
 }
 
 function mergeSummary(result: MergeResult): string {

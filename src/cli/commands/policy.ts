@@ -4,6 +4,7 @@ import type { NimbleScope, Use } from "../../nimble.js";
 import type { GcsFormat, S3Format } from "../../policy/generate/formats.js";
 import { GCS_FORMATS, S3_FORMATS } from "../../policy/generate/formats.js";
 import type { KmsKeyManager } from "../../policy/generate/kms.js";
+import { USES, useOf } from "../common.js";
 import { EXIT } from "../io.js";
 import type { OptionTable } from "../fast-args.js";
 import { requireValues } from "../fast-args.js";
@@ -23,7 +24,6 @@ import { runGcs, runKms, runS3 } from "./policy-run.js";
  * call the generators, and print (or atomically write) the result. Guidance goes to stderr.
  */
 
-const USES: readonly Use[] = ["jobs", "delivery"];
 const MERGE_HINT = "Read the current policy (FILE, or - for stdin) and add Nimble's statements";
 
 const WRITE: Options = { type: "string", describe: "Write to FILE atomically, not to stdout" };
@@ -146,7 +146,7 @@ export interface GcsArgs {
  * @returns the options for the s3 handler
  */
 export function readS3Args(args: Record<string, unknown>): S3Args {
-  const use = args.for as Use;
+  const use = useOf(args);
   const only =
     use === "jobs" ? ["--prefix", "--documented"] : ["--input-prefix", "--output-prefix"];
   for (const flag of only) {
@@ -174,7 +174,7 @@ export function readS3Args(args: Record<string, unknown>): S3Args {
  */
 export function readKmsArgs(args: Record<string, unknown>): KmsArgs {
   const result: KmsArgs = {
-    use: args.for as Use,
+    use: useOf(args),
     principal: text(args, "principal"),
     region: text(args, "region"),
     account: text(args, "account"),
