@@ -1,3 +1,4 @@
+import { mapConcurrent } from "../concurrency.js";
 import type { Use } from "../nimble.js";
 import type { S3ProbeOptions } from "./s3.js";
 import type { Target } from "./target.js";
@@ -50,20 +51,12 @@ export async function runProbes(
   specs: readonly ProbeSpec[],
   options: RunOptions = {},
 ): Promise<ProbeResult[]> {
-  const results: ProbeResult[] = new Array<ProbeResult>(specs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < specs.length) {
-      const index = next++;
-      const spec = specs[index] as ProbeSpec;
-      const result = await probeOne(spec, options).catch((error: unknown) => crashed(spec, error));
-      results[index] = named(result, spec.name);
-    }
-  };
-  const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, specs.length));
+  const width = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
+  return mapConcurrent(specs, width, async (spec) => {
+    const result = await probeOne(spec, options).catch((error: unknown) => crashed(spec, error));
+    return named(result, spec.name);
+  });
 }
 
 async function probeOne(spec: ProbeSpec, options: RunOptions): Promise<ProbeResult> {

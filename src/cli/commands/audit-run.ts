@@ -1,4 +1,5 @@
 import type { BucketAudit, Severity } from "../../audit/types.js";
+import { mapConcurrent } from "../../concurrency.js";
 import { isOperationFailing, reachesFailOn } from "../../audit/verdict.js";
 import type { CliIo } from "../io.js";
 import type { AuditJob, AuditPlan } from "./audit-plan.js";
@@ -20,24 +21,16 @@ type GcsJob = Extract<AuditJob, { kind: "gcs-offline" | "gcs-live" }>;
  * @returns one audit per job, in the plan's order
  */
 export async function runJobs(plan: AuditPlan, io: CliIo): Promise<BucketAudit[]> {
-  const results = new Array<BucketAudit>(plan.jobs.length);
   const showProgress = io.isTty && plan.jobs.length > 1;
-  let next = 0;
-  let done = 0;
-  const progress = (job: AuditJob) =>
-    showProgress && io.stderr(`${CLEAR_LINE}[${done}/${plan.jobs.length}] auditing ${label(job)}`);
-  const worker = async () => {
-    while (next < plan.jobs.length) {
-      const job = plan.jobs[next]!;
-      const index = next++;
-      progress(job);
-      results[index] = named(await runJob(job, plan), job.name);
-      done += 1;
-    }
-  };
+  const progress = (job: AuditJob, _index: number, done: number) =>
+    io.stderr(`${CLEAR_LINE}[${done}/${plan.jobs.length}] auditing ${label(job)}`);
 
-  const workers = Math.min(plan.concurrency, plan.jobs.length);
-  await Promise.all(Array.from({ length: workers }, worker));
+  const results = await mapConcurrent(
+    plan.jobs,
+    plan.concurrency,
+    async (job) => named(await runJob(job, plan), job.name),
+    showProgress ? progress : undefined,
+  );
   if (showProgress) io.stderr(CLEAR_LINE);
   return results;
 }
