@@ -2,6 +2,7 @@ import { guardAgainstDeletes } from "../probe/guard.js";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { NimbleError } from "../errors.js";
+import { isAwsKeyManager, isSseKms } from "../policy/kms-key.js";
 import { printable } from "../policy/names.js";
 import { parsePolicyText } from "../policy/parse.js";
 import type { S3AuditInput } from "./audit-s3.js";
@@ -151,7 +152,7 @@ async function readKey(
   bucket: string,
 ): Promise<Pick<S3AuditInput, "keyMetadata" | "keyPolicy" | "keyPolicyReadFailed">> {
   const keyId = encryption?.KMSMasterKeyID;
-  if (!keyId || !encryption.SSEAlgorithm?.startsWith("aws:kms")) return {};
+  if (!keyId || !isSseKms(encryption.SSEAlgorithm)) return {};
 
   const result = await readKeyPolicy(keyId, options);
   for (const [what, reason] of result.failures)
@@ -192,7 +193,7 @@ export async function readKeyPolicy(
   );
   if ("failed" in described) failures.push([`key ${keyId} (kms:DescribeKey)`, described.failed]);
   const keyMetadata = "value" in described ? described.value : undefined;
-  if (keyMetadata?.KeyManager === "AWS") return { keyMetadata, failures };
+  if (isAwsKeyManager(keyMetadata?.KeyManager)) return { keyMetadata, failures };
 
   const source = `key policy of ${keyMetadata?.Arn ?? keyId}`;
   const policy = await attempt(

@@ -1,3 +1,4 @@
+import { isAwsKeyManager, isAwsManagedAlias, isSseKms } from "../../policy/kms-key.js";
 import { kmsMergeCommand, kmsSid } from "./fix-commands.js";
 import { isAllowed } from "./statements.js";
 import type { Check, CheckContext, RawFinding } from "./types.js";
@@ -10,20 +11,20 @@ import type { Check, CheckContext, RawFinding } from "./types.js";
 
 /** True when default encryption is SSE-KMS (or DSSE-KMS). */
 export function usesKms(context: CheckContext): boolean {
-  return context.encryption?.SSEAlgorithm?.toLowerCase().startsWith("aws:kms") === true;
+  return isSseKms(context.encryption?.SSEAlgorithm);
 }
 
 /**
- * True when the key is the AWS managed `aws/s3` key: KeyManager AWS, its alias, or the
- * fixed `auto-s3-*` policy id AWS gives that key's policy.
+ * True when the key is AWS managed (for S3, `aws/s3`): KeyManager AWS, an `alias/aws/...` alias,
+ * or the fixed `auto-s3-*` policy id AWS gives that key's policy.
  */
 export function isAwsManagedKey(context: CheckContext): boolean {
   const { keyMetadata, encryption, keyPolicy } = context;
   const keyId = encryption?.KMSMasterKeyID ?? "";
   return (
-    keyMetadata?.KeyManager?.toUpperCase() === "AWS" ||
-    keyMetadata?.Alias === "alias/aws/s3" ||
-    /(^|:)alias\/aws\/s3$/.test(keyId) ||
+    isAwsKeyManager(keyMetadata?.KeyManager) ||
+    isAwsManagedAlias(keyMetadata?.Alias) ||
+    isAwsManagedAlias(keyId) ||
     keyPolicy?.document.Id?.startsWith("auto-s3") === true
   );
 }

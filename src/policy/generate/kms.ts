@@ -2,6 +2,7 @@ import { NimbleError, inputError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
 import { SIDS, defaultPrincipal } from "../../nimble.js";
 import { assertNoDeleteRights } from "../guard.js";
+import { isAwsKeyManager, isAwsManagedAlias } from "../kms-key.js";
 import { checkAwsPrincipal, printable } from "../names.js";
 import type { PolicyDocument, Statement } from "../types.js";
 import { POLICY_VERSION } from "../types.js";
@@ -153,8 +154,6 @@ function checkRegion(region: string): string {
   return region;
 }
 
-const AWS_MANAGED_ALIAS = /(^|:)alias\/aws\//;
-
 /**
  * AWS managed keys (alias/aws/s3) cannot be granted to another account and their policy cannot
  * be edited, so no statement could help: refuse with guidance instead.
@@ -167,10 +166,10 @@ function assertCustomerManaged(options: KmsPolicyOptions): void {
       "--key",
       `"${printable(key)}" is not a KMS key id (UUID or mrk-...), key ARN, alias/NAME or alias ARN`,
     );
-  const aws = options.keyManager === "AWS" || (key !== undefined && AWS_MANAGED_ALIAS.test(key));
-  if (!aws) return;
+  const awsManager = isAwsKeyManager(options.keyManager);
+  if (!awsManager && !isAwsManagedAlias(key)) return;
 
-  const field = options.keyManager === "AWS" ? "--key-manager" : "--key";
+  const field = awsManager ? "--key-manager" : "--key";
   throw new NimbleError(
     "E_USAGE",
     `${field}: this is an AWS managed key (alias/aws/...): its key policy cannot be edited and ` +
