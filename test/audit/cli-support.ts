@@ -1,28 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { main } from "../../src/cli/main.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { capturedIo, type CapturedIo } from "../support/io.js";
 
 /** The CLI's io for tests: output captured, files read from the repo root. */
-export interface TestIo extends CliIo {
-  out: string;
-  err: string;
-}
+export type TestIo = CapturedIo;
 
 /**
  * A captured io whose files resolve from the repo root.
  * @param isTty - stand for a terminal (progress lines); @default false
  */
 export function testIo(isTty = false, env: Record<string, string | undefined> = {}): TestIo {
-  const io: TestIo = {
-    out: "",
-    err: "",
-    stdout: (text) => void (io.out += text),
-    stderr: (text) => void (io.err += text),
-    readInput: (path) => readFile(new URL(path, ROOT), "utf8"),
-    isTty,
-    env,
-  };
-  return io;
+  return capturedIo({ readInput: (path) => readFile(new URL(path, ROOT), "utf8"), isTty, env });
 }
 
 /**

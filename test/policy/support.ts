@@ -1,5 +1,5 @@
 import { NimbleError } from "../../src/errors.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { capturedIo, fileMap, type CapturedIo } from "../support/io.js";
 
 /** Runs fn and returns the NimbleError it throws (fails the test when it throws none). */
 export function catchError(fn: () => unknown): NimbleError {
@@ -13,27 +13,6 @@ export function catchError(fn: () => unknown): NimbleError {
 }
 
 /** A CliIo that records output; `inputs` answers readInput (path or "-"). */
-export function fakeIo(inputs: Record<string, string> = {}): CliIo & {
-  out: string;
-  err: string;
-} {
-  const io = {
-    out: "",
-    err: "",
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-    readInput: (path: string) => {
-      const text = inputs[path];
-      return text === undefined
-        ? Promise.reject(new Error(`ENOENT: no such file, open '${path}'`))
-        : Promise.resolve(text);
-    },
-    isTty: false,
-    env: {},
-  };
-  return io;
+export function fakeIo(inputs: Record<string, string> = {}): CapturedIo {
+  return capturedIo({ readInput: fileMap(inputs) });
 }

@@ -5,25 +5,11 @@ import { readFile } from "node:fs/promises";
 import yargs from "yargs";
 import { commands, planProbes, PROBE_EXAMPLES } from "../../src/cli/commands/probe.js";
 import { RGW_USERS, rgwEndpoint } from "../support/servers.js";
+import { capturedIo, fileMap, type CapturedIo } from "../support/io.js";
 import { ownerBucket, uniqueBucket } from "./support/rgw.js";
 
-interface Captured extends CliIo {
-  out: string;
-  err: string;
-}
-
-function fakeIo(files: Record<string, string> = {}, env: Record<string, string> = {}): Captured {
-  const io: Captured = {
-    out: "",
-    err: "",
-    stdout: (text) => void (io.out += text),
-    stderr: (text) => void (io.err += text),
-    readInput: (path) =>
-      path in files ? Promise.resolve(files[path] as string) : Promise.reject(new Error("ENOENT")),
-    isTty: false,
-    env,
-  };
-  return io;
+function fakeIo(files: Record<string, string> = {}, env: Record<string, string> = {}): CapturedIo {
+  return capturedIo({ readInput: fileMap(files), env });
 }
 
 /** Reads files from the repository root, as the help's examples name them. */

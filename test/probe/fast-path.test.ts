@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import { capturedIo } from "../support/io.js";
 
 /**
  * `main` runs a plain `probe` invocation without yargs: here yargs throws when loaded, so only
@@ -13,19 +13,6 @@ vi.mock("yargs", () => ({
   },
 }));
 
-function captured(): CliIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-    readInput: () => Promise.reject(new Error("ENOENT")),
-    isTty: false,
-    env: {},
-  };
-  return io;
-}
-
 describe("probe's fast path in main", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -36,7 +23,7 @@ describe("probe's fast path in main", () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "test-only");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test-only");
     vi.stubEnv("AWS_PROFILE", "");
-    const io = captured();
+    const io = capturedIo();
     const argv = ["probe", "--read", "s3://b-1/in/", "--endpoint", "http://127.0.0.1:9"];
 
     const code = await main(
@@ -49,7 +36,7 @@ describe("probe's fast path in main", () => {
   });
 
   it("reports a usage error of the fast path in one line, exit 2", async () => {
-    const io = captured();
+    const io = capturedIo();
 
     const code = await main(["probe", "--read", "s3://b-1/in/", "--concurrency", "1.5"], io);
 
@@ -58,7 +45,7 @@ describe("probe's fast path in main", () => {
   });
 
   it("leaves positional targets to yargs", async () => {
-    await expect(main(["probe", "s3://b-1/in/", "--read"], captured())).rejects.toThrow(
+    await expect(main(["probe", "s3://b-1/in/", "--read"], capturedIo())).rejects.toThrow(
       "yargs was loaded",
     );
   });
