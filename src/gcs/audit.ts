@@ -13,7 +13,7 @@ import { gcsFinding } from "./messages.js";
 import type { RawGcsFinding } from "./messages.js";
 import { evaluateOperations, predictChips } from "./operations.js";
 import { parseGcsIamPolicy, parseGcsMetadata } from "./policy.js";
-import type { GcsIamPolicy } from "./policy.js";
+import type { GcsBucketMetadata, GcsIamPolicy } from "./policy.js";
 
 /**
  * The offline audit of a GCS bucket for Nimble's service account: which operations its IAM policy
@@ -46,16 +46,53 @@ export interface GcsAuditInput {
   readFindings?: Finding[];
 }
 
+/** The audit input with its policy and metadata parsed: what {@link auditParsedGcs} reads. */
+export interface ParsedGcsAuditInput extends Omit<GcsAuditInput, "iamPolicy" | "metadata"> {
+  /** The parsed IAM policy; undefined when a live read could not get it (`readFindings` says why) */
+  iamPolicy?: GcsIamPolicy;
+  metadata?: GcsBucketMetadata;
+}
+
 /**
- * Audits a bucket's IAM policy (and optional metadata) for Nimble's member.
+ * Audits a bucket's IAM policy (and optional metadata) for Nimble's member: parses the JSON at
+ * this edge, then runs {@link auditParsedGcs}.
  * @param input - bucket, prefix, policy JSON, metadata JSON, member and source
  * @returns the operations' verdicts, findings and the chips a probe should show
  * @throws NimbleError E_INPUT naming the JSON path when the policy or metadata is malformed
  * @see https://cloud.google.com/storage/docs/access-control/iam-json
  */
 export function auditGcs(input: GcsAuditInput): BucketAudit {
-  if (input.iamPolicy === undefined && input.readFindings?.length) return unreadAudit(input);
-  const context = checkContext(input);
+  return auditParsedGcs(parseGcsAuditInput(input));
+}
+
+/**
+ * Parses the audit input's policy and metadata JSON; a policy that a live read could not get
+ * (undefined, with `readFindings`) stays undefined.
+ * @param input - the input as read
+ * @returns the input with typed policy and metadata
+ * @throws NimbleError E_INPUT naming the JSON path when the policy or metadata is malformed
+ * @see https://cloud.google.com/storage/docs/json_api/v1/buckets
+ */
+export function parseGcsAuditInput(input: GcsAuditInput): ParsedGcsAuditInput {
+  const { iamPolicy, metadata, ...rest } = input;
+  const unread = iamPolicy === undefined && (input.readFindings?.length ?? 0) > 0;
+
+  return {
+    ...rest,
+    ...(unread ? {} : { iamPolicy: parseGcsIamPolicy(iamPolicy, input.source) }),
+    ...(metadata === undefined ? {} : { metadata: parseGcsMetadata(metadata, "metadata") }),
+  };
+}
+
+/**
+ * Audits a bucket from its parsed IAM policy (and optional metadata) for Nimble's member.
+ * @param input - bucket, prefix, parsed policy and metadata, member and source
+ * @returns the operations' verdicts, findings and the chips a probe should show
+ * @see https://cloud.google.com/storage/docs/access-control/iam-json
+ */
+export function auditParsedGcs(input: ParsedGcsAuditInput): BucketAudit {
+  if (input.iamPolicy === undefined) return unreadAudit(input);
+  const context = checkContext(input, input.iamPolicy);
   const findings = GCS_CHECK_FUNCTIONS.flatMap((check) => runCheck(check, context));
   const sources = { policy: input.source, metadata: input.metadataSource ?? "bucket metadata" };
 
@@ -73,7 +110,7 @@ export function auditGcs(input: GcsAuditInput): BucketAudit {
 }
 
 /** The audit of a bucket whose IAM policy could not be read: nothing is evaluated. */
-function unreadAudit(input: GcsAuditInput): BucketAudit {
+function unreadAudit(input: ParsedGcsAuditInput): BucketAudit {
   return {
     bucket: input.bucket,
     provider: "gcs",
@@ -85,12 +122,9 @@ function unreadAudit(input: GcsAuditInput): BucketAudit {
   };
 }
 
-/** Parses the policy and metadata and evaluates the operations: the checks' one input. */
-function checkContext(input: GcsAuditInput): GcsCheckContext {
-  const { bucket, prefix } = input;
-  const policy = parseGcsIamPolicy(input.iamPolicy, input.source);
-  const metadata =
-    input.metadata === undefined ? undefined : parseGcsMetadata(input.metadata, "metadata");
+/** Evaluates the operations: the checks' one input. */
+function checkContext(input: ParsedGcsAuditInput, policy: GcsIamPolicy): GcsCheckContext {
+  const { bucket, prefix, metadata } = input;
   const member = input.member ?? GCS_DELIVERY_MEMBER;
   const operations = evaluateOperations(policy, bucket, prefix, member);
 

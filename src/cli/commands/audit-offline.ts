@@ -1,7 +1,9 @@
 import type { S3AuditInput } from "../../audit/audit-s3.js";
 import { checkOwnership, parseEncryptionText, parseKeyMetadataText } from "../../audit/inputs.js";
 import { inputError, NimbleError } from "../../errors.js";
+import type { ParsedGcsAuditInput } from "../../gcs/audit.js";
 import { parseGcsIamPolicy, parseGcsMetadata } from "../../gcs/policy.js";
+import type { GcsBucketMetadata } from "../../gcs/policy.js";
 import { checkGcsBucketName, checkS3BucketName, normalizePrefix } from "../../policy/names.js";
 import { parsePolicyText } from "../../policy/parse.js";
 import type { Target } from "../../probe/target.js";
@@ -123,8 +125,7 @@ export async function gcsOfflineJob(
   );
   const metadataText = await readFile("bucket-metadata");
 
-  return {
-    kind: "gcs-offline",
+  const input: ParsedGcsAuditInput = {
     bucket,
     prefix:
       typeof args.prefix === "string"
@@ -132,19 +133,19 @@ export async function gcsOfflineJob(
         : (target?.prefix ?? ""),
     iamPolicy,
     ...(metadataText !== undefined && {
-      metadata: checkedMetadata(metadataText, args["bucket-metadata"] as string),
+      metadata: parsedMetadata(metadataText, args["bucket-metadata"] as string),
       metadataSource: sourceName(args["bucket-metadata"] as string),
     }),
     ...member(args),
     source: path,
   };
+  return { kind: "gcs-offline", input };
 }
 
-/** The metadata JSON, refused at the edge unless it has the shape the audit reads. */
-function checkedMetadata(text: string, path: string): unknown {
+/** The metadata JSON, parsed at the edge into the shape the audit reads. */
+function parsedMetadata(text: string, path: string): GcsBucketMetadata {
   const json = jsonOf(text, "--bucket-metadata");
-  withFlag("--bucket-metadata", () => parseGcsMetadata(json, sourceName(path)));
-  return json;
+  return withFlag("--bucket-metadata", () => parseGcsMetadata(json, sourceName(path)));
 }
 
 function flagBucket(

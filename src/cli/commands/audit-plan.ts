@@ -1,6 +1,7 @@
 import type { S3AuditInput } from "../../audit/audit-s3.js";
 import type { LiveS3Options, LiveS3Target } from "../../audit/live-s3.js";
 import type { Severity } from "../../audit/types.js";
+import type { ParsedGcsAuditInput } from "../../gcs/audit.js";
 import { inputError } from "../../errors.js";
 import type { Target } from "../../probe/target.js";
 import { parseTarget } from "../../probe/target.js";
@@ -28,17 +29,7 @@ import { gcsOfflineJob, s3OfflineJob } from "./audit-offline.js";
 export type AuditJob = { name?: string } & (
   | { kind: "s3-offline"; input: S3AuditInput }
   | { kind: "s3-live"; target: LiveS3Target }
-  | {
-      kind: "gcs-offline";
-      bucket: string;
-      prefix: string;
-      iamPolicy: unknown;
-      metadata?: unknown;
-      member?: string;
-      source: string;
-      /** The --bucket-metadata file, where metadata findings point */
-      metadataSource?: string;
-    }
+  | { kind: "gcs-offline"; input: ParsedGcsAuditInput }
   | { kind: "gcs-live"; target: Target; member?: string }
 );
 

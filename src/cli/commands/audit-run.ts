@@ -55,7 +55,7 @@ function named(audit: BucketAudit, name: string | undefined): BucketAudit {
 function label(job: AuditJob): string {
   if (job.kind === "s3-offline") return `s3://${job.input.bucket}`;
   if (job.kind === "s3-live") return `s3://${job.target.bucket}`;
-  if (job.kind === "gcs-offline") return `gs://${job.bucket}`;
+  if (job.kind === "gcs-offline") return `gs://${job.input.bucket}`;
   return job.target.url;
 }
 
@@ -77,10 +77,7 @@ async function runJob(job: AuditJob, plan: AuditPlan): Promise<BucketAudit> {
 
 async function runGcsJob(job: GcsJob, plan: AuditPlan): Promise<BucketAudit> {
   const gcs = await import("../../gcs/audit.js");
-  if (job.kind === "gcs-offline") {
-    const { bucket, prefix, iamPolicy, metadata, member, source, metadataSource } = job;
-    return gcs.auditGcs({ bucket, prefix, iamPolicy, metadata, member, source, metadataSource });
-  }
+  if (job.kind === "gcs-offline") return gcs.auditParsedGcs(job.input);
 
   const input = await gcs.readGcsAuditInput(job.target, {
     ...(plan.live.gcsEndpoint && { endpoint: plan.live.gcsEndpoint }),
