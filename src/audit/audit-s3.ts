@@ -1,4 +1,4 @@
-import { defaultPrincipal } from "../nimble.js";
+import { resolveScope } from "../nimble.js";
 import type { NimbleScope, Use } from "../nimble.js";
 import { evaluatePolicy } from "../policy/eval/evaluate.js";
 import { nimbleKmsRequests, nimbleRequests } from "../policy/eval/nimble-requests.js";
@@ -94,14 +94,15 @@ function unread(input: S3AuditInput): string {
  * @returns the context every check reads
  */
 export function checkContext(input: S3AuditInput): CheckContext {
-  const principal = input.principal ?? defaultPrincipal(input.use);
+  const scope = resolveScope(input);
+  const principal = scope.principal;
   const base = {
     use: input.use,
     bucket: input.bucket,
     bucketArn: `arn:aws:s3:::${input.bucket}`,
     principal,
-    inputPrefix: input.use === "jobs" ? (input.inputPrefix ?? "input/") : "",
-    outputPrefix: input.use === "jobs" ? (input.outputPrefix ?? "output/") : (input.prefix ?? ""),
+    inputPrefix: input.use === "jobs" ? scope.inputPrefix : "",
+    outputPrefix: input.use === "jobs" ? scope.outputPrefix : scope.prefix,
     bucketPolicy: input.bucketPolicy,
     keyPolicy: input.keyPolicy,
     keyMetadata: input.keyMetadata,

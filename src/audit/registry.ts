@@ -208,7 +208,7 @@ export const S3_CHECKS: readonly CheckInfo[] = [
   {
     id: "KMS-AWS-MANAGED-KEY",
     severity: "error",
-    title: "Bucket data is encrypted with the AWS managed key aws/s3, unusable cross-account",
+    title: "Bucket data is encrypted with an AWS managed key (aws/s3), unusable cross-account",
     explanation:
       "The policy of an AWS managed key cannot be edited and allows only the bucket's " +
       "own account (kms:CallerAccount), so Nimble can never decrypt objects under it.",

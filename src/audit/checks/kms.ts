@@ -40,7 +40,7 @@ export const awsManagedKey: Check = {
       {
         id: "KMS-AWS-MANAGED-KEY",
         message:
-          `the bucket's SSE-KMS key ${key} is the AWS managed key aws/s3: ` +
+          `the bucket's SSE-KMS key ${key} is an AWS managed key (aws/s3 for S3): ` +
           "Nimble's account cannot use it",
         location: encryptionLocation(),
       },
