@@ -121,6 +121,19 @@ describe("refuses, with exit 2 and one line naming the flags, what cannot be hon
       names: ["--member"],
     },
     {
+      name: "a --member that is not a member",
+      argv: [
+        "--for",
+        "delivery",
+        "gs://acme-data-exchange/",
+        "--iam-policy",
+        GCS_GOOD,
+        "--member",
+        "nimble",
+      ],
+      names: ["--member"],
+    },
+    {
       name: "--policy on a gs:// audit",
       argv: ["--for", "delivery", "gs://acme-data-exchange/", "--policy", GOOD],
       names: ["--policy"],

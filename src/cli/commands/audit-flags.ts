@@ -1,3 +1,4 @@
+import { checkGcsMember } from "../../policy/names.js";
 import { inputError, NimbleError } from "../../errors.js";
 import type { Use } from "../../nimble.js";
 import { parseJsonText } from "../../policy/json.js";
@@ -54,7 +55,7 @@ export function principal(args: Record<string, unknown>): { principal?: string }
  * @returns `{member}` when given, else `{}`
  */
 export function member(args: Record<string, unknown>): { member?: string } {
-  return typeof args.member === "string" ? { member: args.member } : {};
+  return typeof args.member === "string" ? { member: checkGcsMember(args.member) } : {};
 }
 
 /**
