@@ -1,30 +1,15 @@
 // Wall time of auditing 10,000 bucket-policy files (read, parse, evaluate every Nimble request,
 // run every check), next to a baseline measured in the same run on the same files: reading and
 // JSON.parse-ing them. Reports the ratio. Usage: node bench/audit.bench.mjs [COUNT]
-import { build } from "esbuild";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadTs } from "../scripts/load-ts.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}node_modules/.cache/nimble-audit/bench-entry.mjs`;
-await build({
-  stdin: {
-    contents: [
-      `export { auditS3 } from "./src/audit/audit-s3.ts";`,
-      `export { parsePolicyText } from "./src/policy/parse.ts";`,
-    ].join("\n"),
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile,
-  logLevel: "error",
+const { auditS3, parsePolicyText } = await loadTs("audit-bench", {
+  auditS3: "src/audit/audit-s3.ts",
+  parsePolicyText: "src/policy/parse.ts",
 });
-const { auditS3, parsePolicyText } = await import(pathToFileURL(outfile).href);
 
 const count = Number(process.argv[2] ?? 10_000);
 const JOBS = "arn:aws:iam::744254827463:user/crawlit-scrapy";

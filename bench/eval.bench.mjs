@@ -1,31 +1,17 @@
 // Decisions per second of our policy evaluator next to @cloud-copilot/iam-simulate (dev-only
 // reference) on the same generated policies and requests, in the same run, as a ratio.
 // Goal: >= 20x. Usage: node bench/eval.bench.mjs [COUNT]
-import { build } from "esbuild";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadTs } from "../scripts/load-ts.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}node_modules/.cache/nimble-eval/bench-entry.mjs`;
-await build({
-  stdin: {
-    contents: [
-      `export { evaluatePolicy } from "./src/policy/eval/evaluate.ts";`,
-      `export { generateCases } from "./test/eval/generator.ts";`,
-      `export { simulation } from "./test/eval/reference.ts";`,
-      `export { nimbleRequests } from "./src/policy/eval/nimble-requests.ts";`,
-    ].join("\n"),
-    resolveDir: root,
-    loader: "ts",
+const { evaluatePolicy, generateCases, simulation, nimbleRequests } = await loadTs(
+  "eval-bench",
+  {
+    evaluatePolicy: "src/policy/eval/evaluate.ts",
+    generateCases: "test/eval/generator.ts",
+    simulation: "test/eval/reference.ts",
+    nimbleRequests: "src/policy/eval/nimble-requests.ts",
   },
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile,
-  external: ["@cloud-copilot/*"],
-  logLevel: "error",
-});
-const { evaluatePolicy, generateCases, simulation, nimbleRequests } = await import(
-  pathToFileURL(outfile).href
+  ["@cloud-copilot/*"],
 );
 const { runSimulation } = await import("@cloud-copilot/iam-simulate");
 

@@ -2,8 +2,7 @@
 // (dev-only reference, AGPL: never imported from src/). Same generator and exclusions as the CI
 // test (test/eval/differential.test.ts).
 // Usage: node scripts/differential.mjs [--seed N] [--count N] [--show N]
-import { build } from "esbuild";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadTs } from "./load-ts.mjs";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
@@ -14,18 +13,11 @@ const { values } = parseArgs({
   },
 });
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}node_modules/.cache/nimble-eval/differential.mjs`;
-await build({
-  entryPoints: [`${root}test/eval/differential.ts`],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile,
-  external: ["@cloud-copilot/*"],
-  logLevel: "error",
-});
-const { runDifferential } = await import(pathToFileURL(outfile).href);
+const { runDifferential } = await loadTs(
+  "differential",
+  { runDifferential: "test/eval/differential.ts" },
+  ["@cloud-copilot/*"],
+);
 
 const started = performance.now();
 const { compared, mismatches, tally } = await runDifferential(
