@@ -10,24 +10,23 @@ import { runCli } from "../audit/cli-support.js";
 
 const METADATA = "test/gcs/fixtures/bucket-api-retention.json";
 const POLICY = "examples/gcs/delivery-good.iam-policy.json";
+const AUDIT = [
+  "audit",
+  "--for",
+  "delivery",
+  "gs://acme-data-exchange/results/",
+  "--iam-policy",
+  POLICY,
+  "--bucket-metadata",
+  METADATA,
+];
 
 describe("GCS metadata findings are located in --bucket-metadata", () => {
   it.each([
     { id: "GCS-RETENTION-BLOCKS-REWRITE", path: "retentionPolicy" },
     { id: "GCS-REQUESTER-PAYS", path: "billing.requesterPays" },
   ])("$id at the metadata file's $path", async ({ id, path }) => {
-    const result = await runCli([
-      "audit",
-      "--for",
-      "delivery",
-      "gs://acme-data-exchange/results/",
-      "--iam-policy",
-      POLICY,
-      "--bucket-metadata",
-      METADATA,
-      "--format",
-      "json",
-    ]);
+    const result = await runCli([...AUDIT, "--format", "json"]);
 
     const findings = (
       JSON.parse(result.stdout) as {
@@ -38,16 +37,7 @@ describe("GCS metadata findings are located in --bucket-metadata", () => {
   });
 
   it("the text report says `at FILE retentionPolicy`", async () => {
-    const result = await runCli([
-      "audit",
-      "--for",
-      "delivery",
-      "gs://acme-data-exchange/results/",
-      "--iam-policy",
-      POLICY,
-      "--bucket-metadata",
-      METADATA,
-    ]);
+    const result = await runCli(AUDIT);
 
     expect(result.stdout).toContain(`at ${METADATA} retentionPolicy`);
     expect(result.stdout).not.toContain(`at ${POLICY} retentionPolicy`);
