@@ -1,3 +1,4 @@
+import { isRecord } from "../edge.js";
 import { inputError } from "../errors.js";
 
 /**
@@ -170,10 +171,8 @@ const METADATA_FIELDS = [
 ];
 
 function asObject(value: unknown, path: string): Json {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw inputError(path, "must be a JSON object");
-  }
-  return value as Json;
+  if (!isRecord(value)) throw inputError(path, "must be a JSON object");
+  return value;
 }
 
 function optionalObject(value: unknown, path: string): Json | undefined {

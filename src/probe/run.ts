@@ -1,3 +1,4 @@
+import { firstLine } from "../edge.js";
 import { mapConcurrent } from "../concurrency.js";
 import type { Use } from "../nimble.js";
 import type { S3ProbeOptions } from "./s3.js";
@@ -88,10 +89,6 @@ function crashed(spec: ProbeSpec, error: unknown): ProbeResult {
     detail: redact(detail),
     operations: [],
   };
-}
-
-function firstLine(text: string): string {
-  return text.split("\n")[0] ?? "";
 }
 
 function named(result: ProbeResult, name: string | undefined): ProbeResult {

@@ -1,4 +1,4 @@
-import { defaultPrincipal } from "../../nimble.js";
+import { resolveScope } from "../../nimble.js";
 import { gcsBindings } from "../../policy/generate/gcs.js";
 import { jsonText, renderGcsBindings, renderS3Policy } from "../../policy/generate/formats.js";
 import { kmsKeyPolicy, kmsKeyStatements, kmsOwnedSids } from "../../policy/generate/kms.js";
@@ -110,7 +110,7 @@ async function mergeS3(source: string, args: S3Args, io: CliIo): Promise<Merged>
   const statements = s3PolicyStatements(args);
   const scope: DeleteCheckScope = {
     kind: "s3-bucket-policy",
-    principal: args.principal ?? defaultPrincipal(args.use),
+    principal: resolveScope(args).principal,
     bucket: args.bucket,
   };
   const merged = await mergeInput(source, statements, s3OwnedSids(args.use), scope, io);
@@ -127,7 +127,7 @@ async function mergeKms(
 ): Promise<Merged> {
   const scope: DeleteCheckScope = {
     kind: "kms-key-policy",
-    principal: args.principal ?? defaultPrincipal(args.use),
+    principal: resolveScope(args).principal,
   };
   const merged = await mergeInput(source, statements, kmsOwnedSids(args.use), scope, io);
   const { blockingKeyDenyWarnings } = await import("./policy-warnings.js");
